@@ -1,0 +1,122 @@
+package com.idp.push.config;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * Every setting of idp-push, bound from {@code idp.push.*} (the SPEC's environment variables are mapped
+ * onto these names in {@code application.yml}). Invalid values fail start-up with a message naming the
+ * variable to change.
+ */
+@ConfigurationProperties("idp.push")
+public record PushProperties(
+        @DefaultValue Topics topics,
+        @DefaultValue Retry retry,
+        @DefaultValue Http http,
+        @DefaultValue Engine engine,
+        @DefaultValue Webhooks webhooks) {
+
+    /** Topic names and how missing topics are created at start-up. */
+    public record Topics(
+            @DefaultValue("idp.task.completed") String input,
+            @DefaultValue("idp.push.invalid") String invalid,
+            @DefaultValue("idp.push.replay") String replay,
+            @DefaultValue("idp.push.dlq") String dlq,
+            @DefaultValue("idp.push.attempts") String attempts,
+            /** Delay topics are named {@code <retryPrefix><seconds>s}, e.g. idp.push.retry-10s. */
+            @DefaultValue("idp.push.retry-") String retryPrefix,
+            /** Partitions of the input topic when idp-push creates it; delay topics copy the input's count. */
+            @DefaultValue("6") int partitions,
+            /** -1 = the broker's default.replication.factor. */
+            @DefaultValue("-1") short replicationFactor,
+            /** max.message.bytes of the topics idp-push writes: a retry record carries the whole event. */
+            @DefaultValue("8388608") int maxMessageBytes,
+            @DefaultValue("true") boolean create) {
+
+        public Topics {
+            requireText(input, "idp.push.topics.input");
+            if (partitions < 1) {
+                throw new IllegalArgumentException("idp.push.topics.partitions must be >= 1, was " + partitions);
+            }
+        }
+    }
+
+    /** PUSH_RETRY_MAX, PUSH_RETRY_DELAYS and the cap on a receiver's Retry-After. */
+    public record Retry(
+            @DefaultValue("3") int max,
+            @DurationUnit(ChronoUnit.SECONDS) @DefaultValue({"10", "30", "90"}) List<Duration> delays,
+            @DurationUnit(ChronoUnit.SECONDS) @DefaultValue("300") Duration retryAfterMax) {
+
+        public Retry {
+            if (max < 0) {
+                throw new IllegalArgumentException("PUSH_RETRY_MAX must be >= 0, was " + max);
+            }
+            if (delays == null || delays.isEmpty()) {
+                throw new IllegalArgumentException("PUSH_RETRY_DELAYS must list at least one delay in seconds, e.g. 10,30,90");
+            }
+            for (Duration d : delays) {
+                if (d.isNegative() || d.isZero() || d.toMillis() % 1000 != 0) {
+                    throw new IllegalArgumentException(
+                            "PUSH_RETRY_DELAYS must be whole seconds > 0 (they name the delay topics), was " + delays);
+                }
+            }
+            delays = List.copyOf(delays);
+        }
+    }
+
+    /** The outbound HTTP client. */
+    public record Http(
+            /** PUSH_TIMEOUT: total deadline of one attempt unless the webhook sets timeout_ms. */
+            @DurationUnit(ChronoUnit.SECONDS) @DefaultValue("30") Duration timeout,
+            @DurationUnit(ChronoUnit.SECONDS) @DefaultValue("10") Duration connectTimeout,
+            @DefaultValue("2000") int maxConnections,
+            @DefaultValue("65536") int maxResponseBodyBytes,
+            @DefaultValue("Enterprise IDP Platform/1.0.0") String userAgent) {
+
+        public Http {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("PUSH_TIMEOUT must be > 0 seconds, was " + timeout);
+            }
+            if (maxConnections < 1 || maxResponseBodyBytes < 0) {
+                throw new IllegalArgumentException("idp.push.http.max-connections must be >= 1 and max-response-body-bytes >= 0");
+            }
+        }
+    }
+
+    /** The consumer side of the delivery engine. */
+    public record Engine(
+            @DefaultValue("idp-push") String groupId,
+            /** Consumer threads (each a KafkaConsumer in the group); more than the partition count idle. */
+            @DefaultValue("1") int consumers,
+            /** Records in flight per partition before the partition is paused (backpressure). */
+            @DefaultValue("512") int maxInFlightPerPartition,
+            @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("500") Duration pollTimeout,
+            /** How long a rebalance waits for in-flight records of revoked partitions before giving them up. */
+            @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("5000") Duration revokeGrace,
+            @DefaultValue("true") boolean autoStartup) {
+
+        public Engine {
+            requireText(groupId, "idp.push.engine.group-id");
+            if (consumers < 1 || maxInFlightPerPartition < 1) {
+                throw new IllegalArgumentException("idp.push.engine.consumers and max-in-flight-per-partition must be >= 1");
+            }
+        }
+    }
+
+    /** The webhook registry cache. */
+    public record Webhooks(
+            /** How often the registry checks Postgres for changed webhooks. */
+            @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("1000") Duration refreshInterval) {
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+}

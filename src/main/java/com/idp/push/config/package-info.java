@@ -1,0 +1,2 @@
+/** Typed, validated configuration of idp-push. */
+package com.idp.push.config;

@@ -1,0 +1,129 @@
+package com.idp.push.delivery;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Sends {@link DeliveryRequest}s with Reactor Netty: non-blocking, pooled keep-alive connections per
+ * remote address, redirects never followed, a total deadline per request that also cuts off a body
+ * that trickles, and response bodies read only up to a cap (the rest is not downloaded).
+ *
+ * <p>{@link #send} never completes exceptionally: every failure becomes an {@link Exchange.NoResponse}.
+ * Thread-safe; one instance serves the whole service.
+ */
+public final class HttpSender implements AutoCloseable {
+
+    private final HttpClient client;
+    private final ConnectionProvider connections;
+    private final int maxBodyBytes;
+
+    public HttpSender(int maxConnectionsPerAddress, Duration connectTimeout, int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.connections = ConnectionProvider.builder("idp-push")
+                .maxConnections(maxConnectionsPerAddress)
+                .pendingAcquireMaxCount(-1) // the engine's in-flight bound limits the queue
+                .maxIdleTime(Duration.ofSeconds(30))
+                .evictInBackground(Duration.ofSeconds(30))
+                .build();
+        this.client = HttpClient.create(connections)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .followRedirect(false)
+                .compress(false)
+                .keepAlive(true);
+    }
+
+    public CompletableFuture<Exchange> send(DeliveryRequest request) {
+        long started = System.nanoTime();
+        return client
+                .headers(h -> request.headers().forEach(h::set))
+                .post()
+                .uri(request.url())
+                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(request.body())))
+                .response((response, body) -> readCapped(response, body, started))
+                .next()
+                .timeout(request.timeout())
+                .onErrorResume(error -> Mono.just(failure(error, request.timeout(), started)))
+                .toFuture();
+    }
+
+    private Mono<Exchange> readCapped(HttpClientResponse response, ByteBufFlux body, long started) {
+        CappedBody capped = new CappedBody(maxBodyBytes);
+        return body.asByteArray()
+                .takeUntil(capped::append)
+                .then(Mono.fromSupplier(() -> new Exchange.Response(response.status().code(),
+                        headers(response), capped.text(), capped.truncated(), elapsedMs(started))));
+    }
+
+    private static Map<String, String> headers(HttpClientResponse response) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        response.responseHeaders().forEach(h ->
+                headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b));
+        return headers;
+    }
+
+    static Exchange failure(Throwable error, Duration timeout, long started) {
+        long elapsed = elapsedMs(started);
+        if (error instanceof TimeoutException || find(error, ConnectTimeoutException.class) != null) {
+            return new Exchange.NoResponse(Exchange.Failure.TIMEOUT,
+                    "timeout: no complete response within " + timeout.toMillis() + " ms", elapsed);
+        }
+        if (find(error, UnknownHostException.class) instanceof UnknownHostException e) {
+            return new Exchange.NoResponse(Exchange.Failure.DNS, "DNS lookup failed: " + e.getMessage(), elapsed);
+        }
+        if (find(error, SSLException.class) instanceof SSLException e) {
+            return new Exchange.NoResponse(Exchange.Failure.TLS, "TLS error: " + e.getMessage(), elapsed);
+        }
+        if (find(error, ConnectException.class) instanceof ConnectException e) {
+            return new Exchange.NoResponse(Exchange.Failure.CONNECTION, "connection failed: " + e.getMessage(), elapsed);
+        }
+        if (find(error, PrematureCloseException.class) != null) {
+            return new Exchange.NoResponse(Exchange.Failure.CONNECTION,
+                    "connection closed before a complete response", elapsed);
+        }
+        if (find(error, DecoderException.class) instanceof DecoderException e) {
+            return new Exchange.NoResponse(Exchange.Failure.PROTOCOL, "malformed HTTP response: " + e.getMessage(), elapsed);
+        }
+        if (find(error, IllegalArgumentException.class) instanceof IllegalArgumentException e) {
+            return new Exchange.NoResponse(Exchange.Failure.INVALID_REQUEST, "invalid request: " + e.getMessage(), elapsed);
+        }
+        return new Exchange.NoResponse(Exchange.Failure.CONNECTION,
+                "I/O error: " + error.getClass().getSimpleName() + ": " + error.getMessage(), elapsed);
+    }
+
+    private static Throwable find(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static long elapsedMs(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    @Override
+    public void close() {
+        connections.disposeLater().block(Duration.ofSeconds(5));
+    }
+}

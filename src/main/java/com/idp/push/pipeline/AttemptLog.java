@@ -1,0 +1,32 @@
+package com.idp.push.pipeline;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One attempt as published to the attempt-log topic: a {@code push_logs} row (SPEC §5) in waiting.
+ * Header values that carry secrets or signatures are already redacted.
+ *
+ * @param attemptId delivery id and attempt number: the same attempt published twice is one row
+ * @param outcome {@code delivered}, {@code retrying} or {@code dead}
+ * @param stage where the attempt was made: {@code intake}, a delay topic's name, {@code replay} or {@code api}
+ */
+public record AttemptLog(
+        String attemptId,
+        String taskId,
+        String webhookId,
+        String deliveryId,
+        int retryCount,
+        Integer httpStatus,
+        String requestUrl,
+        Map<String, String> requestHeaders,
+        String requestBody,
+        Map<String, String> responseHeaders,
+        String responseBody,
+        long durationMs,
+        boolean success,
+        String outcome,
+        String errorMessage,
+        String stage,
+        Instant createdAt) {
+}

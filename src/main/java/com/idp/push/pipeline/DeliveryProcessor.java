@@ -1,0 +1,218 @@
+package com.idp.push.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.idp.push.delivery.DeliveryRequest;
+import com.idp.push.delivery.Exchange;
+import com.idp.push.delivery.HttpSender;
+import com.idp.push.delivery.OutcomeClassifier;
+import com.idp.push.delivery.PushHeaders;
+import com.idp.push.delivery.RequestFactory;
+import com.idp.push.delivery.TemplateRenderException;
+import com.idp.push.delivery.Verdict;
+import com.idp.push.webhook.AuthConfig;
+import com.idp.push.webhook.Webhook;
+import com.idp.push.webhook.WebhookRegistry;
+
+/**
+ * Makes one attempt of a delivery and hands its outcome on: every attempt to the attempt log, a
+ * retryable failure with budget left to the delay topic of its next retry, anything else that failed to
+ * the DLQ. The returned future completes once all of that is acknowledged by Kafka: only then may the
+ * source record's offset be committed. Thread-safe; attempts run concurrently on the HTTP client's
+ * event loops.
+ */
+public final class DeliveryProcessor {
+
+    private static final Logger attempts = LoggerFactory.getLogger("idp.push.attempts");
+    private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
+
+    private final WebhookRegistry registry;
+    private final RequestFactory requests;
+    private final HttpSender sender;
+    private final OutcomeClassifier classifier;
+    private final PipelineTopics topics;
+    private final PipelineCodec codec;
+    private final OutboundProducer producer;
+    private final DeliveryMetrics metrics;
+    private final Clock clock;
+
+    DeliveryProcessor(WebhookRegistry registry, RequestFactory requests, HttpSender sender,
+            OutcomeClassifier classifier, PipelineTopics topics, PipelineCodec codec, OutboundProducer producer,
+            DeliveryMetrics metrics, Clock clock) {
+        this.registry = registry;
+        this.requests = requests;
+        this.sender = sender;
+        this.classifier = classifier;
+        this.topics = topics;
+        this.codec = codec;
+        this.producer = producer;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Attempts a delivery against the webhook as it is now, then routes the outcome. */
+    CompletableFuture<Void> process(Delivery delivery, String stage) {
+        Optional<Webhook> webhook = registry.find(delivery.webhookId());
+        if (webhook.isEmpty() || !webhook.get().enabled()) {
+            String reason = webhook.isEmpty() ? "webhook " + delivery.webhookId() + " no longer exists"
+                    : "webhook " + delivery.webhookId() + " is disabled";
+            return deadLetter(delivery, delivery.retry(), delivery.attempt() - 1, reason, null, "webhook-unavailable");
+        }
+        return process(delivery, webhook.get(), stage);
+    }
+
+    /** As {@link #process(Delivery, String)} with the webhook already looked up (fan-out at intake). */
+    CompletableFuture<Void> process(Delivery delivery, Webhook webhook, String stage) {
+        return attempt(delivery, webhook).thenCompose(result -> route(result, webhook, stage));
+    }
+
+    /** One attempt, nothing routed: the caller decides what to do with the result. */
+    CompletableFuture<AttemptResult> attempt(Delivery delivery, Webhook webhook) {
+        Instant started = clock.instant();
+        DeliveryRequest request;
+        try {
+            request = requests.build(delivery.event(), delivery.deliveryId(), webhook, delivery.attempt(), started);
+        } catch (TemplateRenderException e) {
+            return unsent(delivery, Exchange.Failure.TEMPLATE, "template error: " + e.getMessage(), started);
+        } catch (RuntimeException e) {
+            // e.g. an unusable signing secret: a configuration problem no retry can fix
+            return unsent(delivery, Exchange.Failure.INVALID_REQUEST, "request could not be built: " + e.getMessage(), started);
+        }
+        return sender.send(request)
+                .thenApply(exchange -> new AttemptResult(delivery, request, exchange, classifier.classify(exchange), started));
+    }
+
+    private CompletableFuture<AttemptResult> unsent(Delivery delivery, Exchange.Failure failure, String message,
+            Instant started) {
+        Exchange failed = new Exchange.NoResponse(failure, message, 0);
+        return CompletableFuture.completedFuture(
+                new AttemptResult(delivery, null, failed, classifier.classify(failed), started));
+    }
+
+    /** Publishes the attempt log and, after a failure, the retry or dead letter. */
+    CompletableFuture<Void> route(AttemptResult result, Webhook webhook, String stage) {
+        Delivery delivery = result.delivery();
+        Verdict verdict = result.verdict();
+        String outcome;
+        CompletableFuture<Void> next;
+        if (verdict instanceof Verdict.Success) {
+            outcome = "delivered";
+            next = CompletableFuture.completedFuture(null);
+        } else if (verdict instanceof Verdict.Retryable retryable && topics.retryPolicy().canRetry(delivery.retry())) {
+            outcome = "retrying";
+            next = scheduleRetry(delivery.retried(verdict.reason(), result.httpStatus()), retryable.retryAfter());
+        } else {
+            outcome = "dead";
+            next = deadLetter(delivery, delivery.retry(), delivery.attempt(), verdict.reason(), result.httpStatus(),
+                    verdict instanceof Verdict.Fatal ? "fatal" : "retries-exhausted");
+        }
+        return CompletableFuture.allOf(publishAttempt(result, webhook, outcome, stage), next);
+    }
+
+    /** Publishes the attempt log only: for one-off pushes (API test deliveries) that are not retried. */
+    CompletableFuture<Void> logOnly(AttemptResult result, Webhook webhook, String stage) {
+        String outcome = result.verdict() instanceof Verdict.Success ? "delivered" : "failed";
+        return publishAttempt(result, webhook, outcome, stage);
+    }
+
+    private CompletableFuture<Void> publishAttempt(AttemptResult result, Webhook webhook, String outcome, String stage) {
+        Delivery delivery = result.delivery();
+        AttemptLog entry = attemptLog(result, webhook, outcome, stage);
+        logAttempt(entry, delivery.attempt());
+        metrics.attempt(outcome, stage, entry.durationMs());
+        return producer.send(topics.attempts(), delivery.event().taskId(), codec.encodeAttempt(entry),
+                OutboundProducer.headers(PipelineHeaders.DELIVERY_ID, delivery.deliveryId()));
+    }
+
+    private CompletableFuture<Void> scheduleRetry(Delivery next, Duration retryAfter) {
+        Duration wait = topics.retryPolicy().delayBefore(next.retry() - 1, retryAfter);
+        Instant due = clock.instant().plus(wait);
+        return producer.send(topics.retryPolicy().topicFor(wait), next.event().taskId(), codec.encodeDelivery(next),
+                OutboundProducer.headers(
+                        PipelineHeaders.DUE_AT, Long.toString(due.toEpochMilli()),
+                        PipelineHeaders.DELIVERY_ID, next.deliveryId(),
+                        PipelineHeaders.WEBHOOK_ID, next.webhookId(),
+                        PipelineHeaders.ATTEMPT, Integer.toString(next.attempt())));
+    }
+
+    /**
+     * @param retriesMade retries made in the current budget (the DLQ record's retry_count)
+     * @param attemptsMade attempts made in all, so that a replay keeps counting from there
+     * @param category a small fixed set, for the metric tag
+     */
+    private CompletableFuture<Void> deadLetter(Delivery delivery, int retriesMade, int attemptsMade, String reason,
+            Integer httpStatus, String category) {
+        Instant now = clock.instant();
+        DeadLetter dead = new DeadLetter(delivery.deliveryId(), delivery.event().taskId(), delivery.webhookId(),
+                delivery.event(), retriesMade, attemptsMade, reason, httpStatus,
+                delivery.firstAttemptAt(), now);
+        metrics.deadLettered(category);
+        log.info("Dead-lettered delivery={} task={} webhook={} retries={} reason={}", delivery.deliveryId(),
+                delivery.event().taskId(), delivery.webhookId(), retriesMade, reason);
+        return producer.send(topics.dlq(), delivery.event().taskId(), codec.encodeDeadLetter(dead),
+                OutboundProducer.headers(
+                        PipelineHeaders.FAILURE_REASON, reason,
+                        PipelineHeaders.RETRY_COUNT, Integer.toString(retriesMade),
+                        PipelineHeaders.DELIVERY_ID, delivery.deliveryId(),
+                        PipelineHeaders.WEBHOOK_ID, delivery.webhookId()));
+    }
+
+    private AttemptLog attemptLog(AttemptResult result, Webhook webhook, String outcome, String stage) {
+        Delivery delivery = result.delivery();
+        DeliveryRequest request = result.request();
+        Exchange exchange = result.exchange();
+        Exchange.Response response = exchange instanceof Exchange.Response r ? r : null;
+        boolean success = result.verdict() instanceof Verdict.Success;
+        return new AttemptLog(
+                delivery.deliveryId() + ":" + delivery.attempt(),
+                delivery.event().taskId(),
+                delivery.webhookId(),
+                delivery.deliveryId(),
+                delivery.retryCount(),
+                response == null ? null : response.status(),
+                webhook.url().toString(),
+                request == null ? Map.of() : redacted(request.headers(), webhook.auth()),
+                request == null ? null : new String(request.body(), StandardCharsets.UTF_8),
+                response == null ? Map.of() : response.headers(),
+                response == null ? null : response.body(),
+                exchange.durationMs(),
+                success,
+                outcome,
+                success ? null : result.verdict().reason(),
+                stage,
+                result.startedAt());
+    }
+
+    /** Request headers as stored: auth and signature values replaced, so push_logs never holds a secret. */
+    static Map<String, String> redacted(Map<String, String> headers, AuthConfig auth) {
+        String apiKeyHeader = auth instanceof AuthConfig.ApiKey apiKey ? apiKey.keyName().toLowerCase(Locale.ROOT) : null;
+        Map<String, String> copy = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            boolean secret = lower.equals("authorization") || lower.equals(apiKeyHeader)
+                    || lower.equals(PushHeaders.SIGNATURE.toLowerCase(Locale.ROOT))
+                    || lower.equals(PushHeaders.STANDARD_SIGNATURE);
+            copy.put(name, secret ? "***" : value);
+        });
+        return copy;
+    }
+
+    private static void logAttempt(AttemptLog entry, int attempt) {
+        if (attempts.isInfoEnabled()) {
+            attempts.info("attempt task={} webhook={} delivery={} attempt={} stage={} outcome={} status={} duration_ms={}{}",
+                    entry.taskId(), entry.webhookId(), entry.deliveryId(), attempt, entry.stage(), entry.outcome(),
+                    entry.httpStatus(), entry.durationMs(), entry.errorMessage() == null ? "" : " error=\"" + entry.errorMessage() + "\"");
+        }
+    }
+}

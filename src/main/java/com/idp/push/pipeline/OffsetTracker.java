@@ -1,0 +1,75 @@
+package com.idp.push.pipeline;
+
+import java.util.ArrayDeque;
+
+/**
+ * The uncommitted window of one partition: records dispatched in offset order, completing in any order.
+ * The safe commit offset is the first record not yet durable, or the one after the last dispatched when
+ * all are. Not thread-safe: only the consumer thread touches it (completions are queued to it).
+ */
+final class OffsetTracker {
+
+    /** One dispatched record. */
+    static final class Entry {
+        final long offset;
+        boolean done;
+        boolean failed;
+
+        Entry(long offset) {
+            this.offset = offset;
+        }
+    }
+
+    private final ArrayDeque<Entry> window = new ArrayDeque<>();
+    private long nextOffset = -1;
+    private int running;
+
+    Entry dispatched(long offset) {
+        Entry entry = new Entry(offset);
+        window.addLast(entry);
+        nextOffset = offset + 1;
+        running++;
+        return entry;
+    }
+
+    /** The record's outcome is durable; the window slides past every leading durable record. */
+    void completed(Entry entry) {
+        if (!entry.done && !entry.failed) {
+            entry.done = true;
+            running--;
+            while (!window.isEmpty() && window.peekFirst().done) {
+                window.removeFirst();
+            }
+        }
+    }
+
+    /** The record's work failed; it stays in the window (holding back the commit) until rewound. */
+    void failed(Entry entry) {
+        if (!entry.done && !entry.failed) {
+            entry.failed = true;
+            running--;
+        }
+    }
+
+    /** The offset to commit: everything before it is durable. -1 when nothing was dispatched yet. */
+    long safeOffset() {
+        return window.isEmpty() ? nextOffset : window.peekFirst().offset;
+    }
+
+    /** Records dispatched and not yet committed-safe: what a crash now would deliver again. */
+    int size() {
+        return window.size();
+    }
+
+    /** Records whose work is still running. */
+    int running() {
+        return running;
+    }
+
+    /** Forgets the window after the consumer was rewound to {@code offset}. */
+    void rewoundTo(long offset) {
+        window.clear();
+        running = 0;
+        nextOffset = offset;
+    }
+}

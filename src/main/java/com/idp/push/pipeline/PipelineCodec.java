@@ -1,0 +1,175 @@
+package com.idp.push.pipeline;
+
+import java.time.Instant;
+
+import com.idp.push.event.ParsedEvent;
+import com.idp.push.event.TaskEvent;
+import com.idp.push.event.TaskEventParser;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * JSON forms of the records the pipeline writes to its own topics. Field names are snake_case and part
+ * of the contract for the DLQ (SPEC §4); the delay-topic form is internal but versioned by field names
+ * only, so records written by an older version are still read. Thread-safe.
+ */
+final class PipelineCodec {
+
+    private final JsonMapper json;
+    private final TaskEventParser events;
+
+    PipelineCodec(JsonMapper json, TaskEventParser events) {
+        this.json = json;
+        this.events = events;
+    }
+
+    byte[] encodeDelivery(Delivery delivery) {
+        ObjectNode node = json.createObjectNode();
+        node.put("delivery_id", delivery.deliveryId());
+        node.put("webhook_id", delivery.webhookId());
+        node.put("attempt", delivery.attempt());
+        node.put("retry", delivery.retry());
+        node.put("first_attempt_at", text(delivery.firstAttemptAt()));
+        node.put("last_failure", delivery.lastFailure());
+        node.put("last_http_status", delivery.lastHttpStatus());
+        node.set("event", delivery.event().raw());
+        return json.writeValueAsBytes(node);
+    }
+
+    Decoded<Delivery> decodeDelivery(byte[] value) {
+        return read(value, node -> {
+            String deliveryId = requiredText(node, "delivery_id");
+            String webhookId = requiredText(node, "webhook_id");
+            TaskEvent event = event(node);
+            int attempt = node.path("attempt").asInt(1);
+            int retry = node.path("retry").asInt(0);
+            return new Delivery(deliveryId, webhookId, event, Math.max(attempt, 1), Math.max(retry, 0),
+                    instant(node, "first_attempt_at"), optionalText(node, "last_failure"), status(node));
+        });
+    }
+
+    byte[] encodeDeadLetter(DeadLetter dead) {
+        ObjectNode node = json.createObjectNode();
+        node.put("delivery_id", dead.deliveryId());
+        node.put("task_id", dead.taskId());
+        node.put("webhook_id", dead.webhookId());
+        node.set("event", dead.event().raw());
+        node.put("retry_count", dead.retryCount());
+        node.put("attempts", dead.attempts());
+        node.put("failure_reason", dead.failureReason());
+        node.put("last_http_status", dead.lastHttpStatus());
+        node.put("first_attempt_at", text(dead.firstAttemptAt()));
+        node.put("dead_at", text(dead.deadAt()));
+        return json.writeValueAsBytes(node);
+    }
+
+    /** A DLQ record produced to the replay topic: the same delivery, with a fresh retry budget. */
+    Decoded<Delivery> decodeReplay(byte[] value) {
+        return read(value, node -> {
+            String webhookId = requiredText(node, "webhook_id");
+            TaskEvent event = event(node);
+            String deliveryId = optionalText(node, "delivery_id");
+            if (deliveryId == null) {
+                deliveryId = Delivery.first(event, webhookId, Instant.EPOCH).deliveryId();
+            }
+            int attemptsMade = node.has("attempts") ? node.path("attempts").asInt(0) : node.path("retry_count").asInt(0) + 1;
+            return new Delivery(deliveryId, webhookId, event, attemptsMade + 1, 0,
+                    instant(node, "first_attempt_at"), optionalText(node, "failure_reason"), status(node));
+        });
+    }
+
+    byte[] encodeAttempt(AttemptLog attempt) {
+        ObjectNode node = json.createObjectNode();
+        node.put("attempt_id", attempt.attemptId());
+        node.put("task_id", attempt.taskId());
+        node.put("webhook_id", attempt.webhookId());
+        node.put("delivery_id", attempt.deliveryId());
+        node.put("retry_count", attempt.retryCount());
+        node.put("http_status", attempt.httpStatus());
+        node.put("request_url", attempt.requestUrl());
+        node.set("request_headers", json.valueToTree(attempt.requestHeaders()));
+        node.put("request_body", attempt.requestBody());
+        node.set("response_headers", json.valueToTree(attempt.responseHeaders()));
+        node.put("response_body", attempt.responseBody());
+        node.put("duration_ms", attempt.durationMs());
+        node.put("success", attempt.success());
+        node.put("outcome", attempt.outcome());
+        node.put("error_message", attempt.errorMessage());
+        node.put("stage", attempt.stage());
+        node.put("created_at", text(attempt.createdAt()));
+        return json.writeValueAsBytes(node);
+    }
+
+    private interface NodeReader<T> {
+        T read(JsonNode node);
+    }
+
+    private <T> Decoded<T> read(byte[] value, NodeReader<T> reader) {
+        if (value == null || value.length == 0) {
+            return new Decoded.Bad<>("empty-value", "record value is null or empty");
+        }
+        try {
+            JsonNode node = json.readTree(value);
+            if (node == null || !node.isObject()) {
+                return new Decoded.Bad<>("invalid-json", "record value must be a JSON object");
+            }
+            return new Decoded.Ok<>(reader.read(node));
+        } catch (JacksonException e) {
+            return new Decoded.Bad<>("invalid-json", "record value is not valid JSON: " + e.getOriginalMessage());
+        } catch (InvalidRecordException e) {
+            return new Decoded.Bad<>(e.reason, e.getMessage());
+        }
+    }
+
+    private TaskEvent event(JsonNode node) {
+        ParsedEvent parsed = events.parse(node.get("event"));
+        if (parsed instanceof ParsedEvent.Invalid invalid) {
+            throw new InvalidRecordException(invalid.reason(), "event: " + invalid.detail());
+        }
+        return ((ParsedEvent.Valid) parsed).event();
+    }
+
+    private static String requiredText(JsonNode node, String field) {
+        String value = optionalText(node, field);
+        if (value == null || value.isBlank()) {
+            throw new InvalidRecordException("missing-field", field + " is required");
+        }
+        return value;
+    }
+
+    private static String optionalText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static Integer status(JsonNode node) {
+        JsonNode value = node.get("last_http_status");
+        return value == null || !value.isNumber() ? null : value.asInt();
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        String value = optionalText(node, field);
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (RuntimeException e) {
+            throw new InvalidRecordException("wrong-type", field + " must be an RFC 3339 instant");
+        }
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    /** Thrown inside decoding only; turned into {@link Decoded.Bad}. */
+    private static final class InvalidRecordException extends RuntimeException {
+        private final String reason;
+
+        InvalidRecordException(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+}

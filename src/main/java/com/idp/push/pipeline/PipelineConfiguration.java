@@ -1,0 +1,117 @@
+package com.idp.push.pipeline;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import com.idp.push.config.PushProperties;
+import com.idp.push.delivery.HttpSender;
+import com.idp.push.delivery.OutcomeClassifier;
+import com.idp.push.delivery.RequestFactory;
+import com.idp.push.event.TaskEventParser;
+import com.idp.push.webhook.WebhookRegistry;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Wires the delivery engine. Kafka clients are built from Spring Boot's {@code spring.kafka.*} settings
+ * (so security and bootstrap settings apply as usual), with the settings the engine's guarantees rely
+ * on forced: manual commits, idempotent {@code acks=all} producing, byte-array records.
+ */
+@Configuration(proxyBeanMethods = false)
+class PipelineConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    TaskEventParser taskEventParser() {
+        return new TaskEventParser();
+    }
+
+    @Bean
+    PipelineTopics pipelineTopics(PushProperties properties) {
+        return PipelineTopics.of(properties);
+    }
+
+    @Bean(destroyMethod = "close")
+    HttpSender httpSender(PushProperties properties) {
+        PushProperties.Http http = properties.http();
+        return new HttpSender(http.maxConnections(), http.connectTimeout(), http.maxResponseBodyBytes());
+    }
+
+    @Bean(destroyMethod = "close")
+    OutboundProducer outboundProducer(KafkaProperties kafka, PushProperties properties, MeterRegistry meters) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, properties.topics().maxMessageBytes());
+        // send() runs on HTTP event loops: never let it block them for long when the broker is away
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "idp-push-producer");
+        KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        new KafkaClientMetrics(producer).bindTo(meters);
+        return new OutboundProducer(producer);
+    }
+
+    @Bean
+    DeliveryMetrics deliveryMetrics(MeterRegistry meters) {
+        return new DeliveryMetrics(meters);
+    }
+
+    @Bean
+    DeliveryProcessor deliveryProcessor(WebhookRegistry registry, PushProperties properties, JsonMapper json,
+            HttpSender sender, PipelineTopics topics, TaskEventParser parser, OutboundProducer producer,
+            DeliveryMetrics metrics, Clock clock) {
+        RequestFactory requests = new RequestFactory(json, properties.http().timeout(), properties.http().userAgent());
+        return new DeliveryProcessor(registry, requests, sender, new OutcomeClassifier(clock), topics,
+                new PipelineCodec(json, parser), producer, metrics, clock);
+    }
+
+    @Bean
+    PipelineRunner pipelineRunner(PushProperties properties, PipelineTopics topics, WebhookRegistry registry,
+            TaskEventParser parser, JsonMapper json, DeliveryProcessor processor, OutboundProducer producer,
+            DeliveryMetrics metrics, KafkaProperties kafka, MeterRegistry meters, Clock clock) {
+        RecordRouter router = new RecordRouter(topics, parser, new PipelineCodec(json, parser), registry, processor,
+                producer, metrics, clock);
+        return new PipelineRunner(properties, topics, registry, router, kafka.buildAdminProperties(), clientId -> {
+            Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.engine().groupId());
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+            config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+            // pattern subscription notices delay topics created by other instances within this time
+            config.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 30_000);
+            KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            new KafkaClientMetrics(consumer).bindTo(meters);
+            return consumer;
+        });
+    }
+
+    @Bean
+    PushService pushService(DeliveryProcessor processor) {
+        return new PushService(processor);
+    }
+}

@@ -1,0 +1,58 @@
+package com.idp.push.pipeline;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import com.idp.push.delivery.PushResult;
+import com.idp.push.event.TaskEvent;
+import com.idp.push.webhook.Webhook;
+
+/**
+ * The Java facade for code that embeds idp-push, mirroring the seed API. Every push made here is
+ * signed, logged to the attempt log and counted exactly like one made by the pipeline.
+ *
+ * <p>The blocking methods wait for the attempt (bounded by the webhook's timeout) and for Kafka's
+ * acknowledgement of what was written; call them from request or worker threads, never from an event loop.
+ */
+public final class PushService {
+
+    private final DeliveryProcessor processor;
+
+    PushService(DeliveryProcessor processor) {
+        this.processor = processor;
+    }
+
+    /** One signed attempt now; no retry, no dead letter. */
+    public PushResult pushToWebhook(TaskEvent task, Webhook webhook) {
+        return pushToWebhookAsync(task, webhook, "api").join();
+    }
+
+    /**
+     * One attempt now; on a retryable failure the delivery continues through the delay topics, and a
+     * failure that will not be retried goes to the DLQ, as in the pipeline.
+     *
+     * @return the result of the first attempt
+     */
+    public PushResult pushWithRetry(TaskEvent task, Webhook webhook) {
+        return pushWithRetryAsync(task, webhook).join();
+    }
+
+    /** {@link #pushWithRetry} to every webhook concurrently; results in the order of {@code webhooks}. */
+    public List<PushResult> batchPush(TaskEvent task, List<Webhook> webhooks) {
+        List<CompletableFuture<PushResult>> pushes = webhooks.stream().map(w -> pushWithRetryAsync(task, w)).toList();
+        return pushes.stream().map(CompletableFuture::join).toList();
+    }
+
+    public CompletableFuture<PushResult> pushToWebhookAsync(TaskEvent task, Webhook webhook, String stage) {
+        Delivery delivery = Delivery.first(task, webhook.id(), Instant.now());
+        return processor.attempt(delivery, webhook).thenCompose(result ->
+                processor.logOnly(result, webhook, stage).thenApply(logged -> result.pushResult()));
+    }
+
+    public CompletableFuture<PushResult> pushWithRetryAsync(TaskEvent task, Webhook webhook) {
+        Delivery delivery = Delivery.first(task, webhook.id(), Instant.now());
+        return processor.attempt(delivery, webhook).thenCompose(result ->
+                processor.route(result, webhook, "api").thenApply(routed -> result.pushResult()));
+    }
+}

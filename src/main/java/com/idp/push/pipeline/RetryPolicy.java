@@ -1,0 +1,97 @@
+package com.idp.push.pipeline;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.idp.push.config.PushProperties;
+
+/**
+ * When and where a failed delivery is tried again (SPEC §4): {@code PUSH_RETRY_MAX} retries, the n-th
+ * after {@code PUSH_RETRY_DELAYS[n]} (the last delay repeats when there are more retries than delays),
+ * each in the delay topic named after its delay. A receiver's Retry-After can push the due time later,
+ * up to a cap. Immutable.
+ */
+public final class RetryPolicy {
+
+    private final int maxRetries;
+    private final List<Duration> delays;
+    private final Duration retryAfterCap;
+    private final String prefix;
+    private final Pattern topicPattern;
+
+    public RetryPolicy(PushProperties.Retry retry, String retryTopicPrefix) {
+        this.maxRetries = retry.max();
+        this.delays = retry.delays();
+        this.retryAfterCap = retry.retryAfterMax();
+        this.prefix = retryTopicPrefix;
+        this.topicPattern = Pattern.compile(Pattern.quote(retryTopicPrefix) + "(\\d+)s");
+    }
+
+    /** Whether a delivery that has made {@code retriesMade} retries may be retried once more. */
+    public boolean canRetry(int retriesMade) {
+        return retriesMade < maxRetries;
+    }
+
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    /**
+     * How long to wait before retry number {@code retriesMade + 1}: the configured delay, or the
+     * receiver's Retry-After when that is later (capped).
+     */
+    public Duration delayBefore(int retriesMade, Duration retryAfter) {
+        Duration delay = delays.get(Math.min(retriesMade, delays.size() - 1));
+        if (retryAfter != null) {
+            Duration asked = retryAfter.compareTo(retryAfterCap) > 0 ? retryAfterCap : retryAfter;
+            if (asked.compareTo(delay) > 0) {
+                delay = asked;
+            }
+        }
+        return delay;
+    }
+
+    public Instant dueAt(Instant now, int retriesMade, Duration retryAfter) {
+        return now.plus(delayBefore(retriesMade, retryAfter));
+    }
+
+    /**
+     * The delay topic for a wait: the one with the longest configured delay that is not longer than the
+     * wait. Records in a delay topic are waited for in order, so a record that waits longer than its
+     * topic's delay (a Retry-After) holds back the ones behind it; choosing the closest topic keeps that
+     * to the gap between two configured delays.
+     */
+    public String topicFor(Duration wait) {
+        Duration chosen = delays.stream().min(Duration::compareTo).orElseThrow();
+        for (Duration delay : delays) {
+            if (delay.compareTo(wait) <= 0 && delay.compareTo(chosen) > 0) {
+                chosen = delay;
+            }
+        }
+        return topicName(chosen);
+    }
+
+    /** The delay topics of the configured delays, in configured order. */
+    public List<String> topics() {
+        return delays.stream().map(this::topicName).distinct().toList();
+    }
+
+    /** Matches every delay topic, including those of delays no longer configured, which are still drained. */
+    public Pattern topicPattern() {
+        return topicPattern;
+    }
+
+    /** The delay a delay topic is named after, e.g. 30 s for idp.push.retry-30s; empty for other topics. */
+    public OptionalLong delaySecondsOf(String topic) {
+        Matcher matcher = topicPattern.matcher(topic);
+        return matcher.matches() ? OptionalLong.of(Long.parseLong(matcher.group(1))) : OptionalLong.empty();
+    }
+
+    private String topicName(Duration delay) {
+        return prefix + delay.toSeconds() + "s";
+    }
+}
