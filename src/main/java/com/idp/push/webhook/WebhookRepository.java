@@ -38,11 +38,10 @@ class WebhookRepository {
                   from webhooks order by id""")
                 .query(rs -> {
                     String id = rs.getString(1);
-                    int timeout = rs.getInt(10);
+                    Integer timeoutMs = rs.getObject(10, Integer.class);
                     rows.add(new WebhookRow(id, rs.getString(2), rs.getString(3), rs.getBoolean(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getString(9), rs.wasNull() ? null : timeout,
-                            rules.getOrDefault(id, Set.of())));
+                            rs.getString(9), timeoutMs, rules.getOrDefault(id, Set.of())));
                 });
         return rows;
     }
