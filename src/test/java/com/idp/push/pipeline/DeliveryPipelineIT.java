@@ -227,6 +227,23 @@ class DeliveryPipelineIT extends IntegrationTest {
     }
 
     @Test
+    void manyDeliveriesOfOnePartitionAreInFlightAtOnce() {
+        String rule = unique("R");
+        String path = "/" + unique("slow");
+        receiver.on(path).delay(Duration.ofMillis(500));
+        insertWebhook(unique("WH"), receiver.url(path), "s3cret", rule);
+        String key = unique("K"); // one partition: a one-at-a-time consumer would need 50 x 500 ms
+
+        long started = System.currentTimeMillis();
+        for (int i = 0; i < 50; i++) {
+            produce(topics.input(), key, event(unique("T"), rule));
+        }
+        List<ReceivedRequest> requests = receiver.awaitRequests(path, 50, WAIT);
+        long lastArrival = requests.stream().mapToLong(r -> r.receivedAt().toEpochMilli()).max().orElseThrow();
+        assertThat(lastArrival - started).as("50 slow deliveries of one partition overlap").isLessThan(5_000);
+    }
+
+    @Test
     void retryAfterMovesTheNextAttemptLater() {
         String rule = unique("R");
         String task = unique("T");
