@@ -1,0 +1,73 @@
+package com.idp.push.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import com.idp.push.support.TestReceiver;
+
+/** The HTTP client's guarantees, against a real server on loopback. */
+class HttpSenderTest {
+
+    private static final TestReceiver receiver = TestReceiver.start();
+    private static final HttpSender sender = new HttpSender(16, Duration.ofSeconds(2), 1024);
+
+    @AfterAll
+    static void close() {
+        sender.close();
+        receiver.close();
+    }
+
+    @Test
+    void sendsTheExactBytesAndHeaders() {
+        byte[] body = "{\"a\":\"ü\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Exchange exchange = send("/exact", body, Duration.ofSeconds(2), Map.of("X-Test", "1"));
+        assertThat(exchange).isInstanceOf(Exchange.Response.class);
+        assertThat(receiver.requests("/exact").get(0).body()).isEqualTo(body);
+        assertThat(receiver.requests("/exact").get(0).header("X-Test")).isEqualTo("1");
+    }
+
+    @Test
+    void doesNotFollowRedirects() {
+        receiver.on("/moved").respond(302, Map.of("Location", receiver.url("/target")), "");
+        Exchange exchange = send("/moved", new byte[0], Duration.ofSeconds(2), Map.of());
+        assertThat(((Exchange.Response) exchange).status()).isEqualTo(302);
+        assertThat(receiver.requests("/target")).isEmpty();
+    }
+
+    @Test
+    void readsTheResponseBodyOnlyUpToTheCap() {
+        receiver.on("/big").respond(200, Map.of(), "x".repeat(100_000));
+        Exchange.Response response = (Exchange.Response) send("/big", new byte[0], Duration.ofSeconds(2), Map.of());
+        assertThat(response.truncated()).isTrue();
+        assertThat(response.body()).startsWith("x".repeat(1024)).endsWith(CappedBody.TRUNCATION_MARK)
+                .hasSize(1024 + CappedBody.TRUNCATION_MARK.length());
+    }
+
+    @Test
+    void aHangingServerTimesOutAtTheDeadline() {
+        receiver.on("/hang").hang();
+        long started = System.nanoTime();
+        Exchange exchange = send("/hang", new byte[0], Duration.ofMillis(300), Map.of());
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(exchange).isInstanceOf(Exchange.NoResponse.class);
+        assertThat(((Exchange.NoResponse) exchange).failure()).isEqualTo(Exchange.Failure.TIMEOUT);
+        assertThat(elapsedMs).isBetween(250L, 2_000L);
+    }
+
+    @Test
+    void aRefusedConnectionIsAConnectionFailure() {
+        Exchange exchange = sender.send(new DeliveryRequest(URI.create("http://127.0.0.1:1/"), Map.of(), new byte[0],
+                Duration.ofSeconds(2))).join();
+        assertThat(((Exchange.NoResponse) exchange).failure()).isEqualTo(Exchange.Failure.CONNECTION);
+    }
+
+    private static Exchange send(String path, byte[] body, Duration timeout, Map<String, String> headers) {
+        return sender.send(new DeliveryRequest(URI.create(receiver.url(path)), headers, body, timeout)).join();
+    }
+}
