@@ -111,6 +111,11 @@ class PipelineConfiguration {
     }
 
     @Bean
+    PipelineHealthIndicator pipelineHealthIndicator(PipelineRunner runner, WebhookRegistry registry) {
+        return new PipelineHealthIndicator(runner, registry);
+    }
+
+    @Bean
     PushService pushService(DeliveryProcessor processor) {
         return new PushService(processor);
     }
