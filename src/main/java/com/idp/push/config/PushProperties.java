@@ -7,6 +7,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Every setting of idp-push, bound from {@code idp.push.*} (the SPEC's environment variables are mapped
@@ -95,6 +96,8 @@ public record PushProperties(
             @DefaultValue("1") int consumers,
             /** Records in flight per partition before the partition is paused (backpressure). */
             @DefaultValue("512") int maxInFlightPerPartition,
+            /** Bytes of records whose deliveries are running, per partition, before it is paused (bounds heap). */
+            @DefaultValue("16MB") DataSize maxInFlightBytesPerPartition,
             @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("500") Duration pollTimeout,
             /** How long a rebalance waits for in-flight records of revoked partitions before giving them up. */
             @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("5000") Duration revokeGrace,

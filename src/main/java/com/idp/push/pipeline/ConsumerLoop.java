@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * Commits are asynchronous every {@code commitInterval}, synchronous on revocation and shutdown.
  *
  * <p><b>Backpressure and waiting.</b> A partition is paused, and the consumer re-positioned at its first
- * undispatched record, when its window reaches {@code maxInFlight}, when its next record is a delay
+ * undispatched record, when its window reaches {@code maxInFlight} records or its running records
+ * {@code maxInFlightBytes} (one record always fits, however large), when its next record is a delay
  * record not yet due (resumed at the due time; the loop never sleeps), or when a record's work failed.
  * A failed record is retried by rewinding the partition to it once the rest of its window has settled,
  * after a growing backoff: at least once, never skipped.
@@ -54,6 +55,7 @@ final class ConsumerLoop implements Runnable {
     private final Pattern subscription;
     private final RecordHandler handler;
     private final int maxInFlight;
+    private final long maxInFlightBytes;
     private final Duration pollTimeout;
     private final Duration revokeGrace;
     private final LongSupplier clock;
@@ -68,11 +70,12 @@ final class ConsumerLoop implements Runnable {
     }
 
     ConsumerLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, RecordHandler handler, int maxInFlight,
-            Duration pollTimeout, Duration revokeGrace, LongSupplier clock) {
+            long maxInFlightBytes, Duration pollTimeout, Duration revokeGrace, LongSupplier clock) {
         this.consumer = consumer;
         this.subscription = subscription;
         this.handler = handler;
         this.maxInFlight = maxInFlight;
+        this.maxInFlightBytes = maxInFlightBytes;
         this.pollTimeout = pollTimeout;
         this.revokeGrace = revokeGrace;
         this.clock = clock;
@@ -128,10 +131,10 @@ final class ConsumerLoop implements Runnable {
                     consumer.seek(partition, record.offset());
                     break;
                 }
-                OffsetTracker.Entry entry = state.tracker.dispatched(record.offset());
+                OffsetTracker.Entry entry = state.tracker.dispatched(record.offset(), record.serializedValueSize());
                 ((Dispatch.Started) dispatch).done().whenComplete(
                         (ignored, error) -> completions.add(new Completion(state, entry, error)));
-                if (state.tracker.size() >= maxInFlight) {
+                if (state.tracker.size() >= maxInFlight || state.tracker.runningBytes() >= maxInFlightBytes) {
                     state.backpressured = true;
                     if (i + 1 < batch.size()) {
                         consumer.seek(partition, batch.get(i + 1).offset());
@@ -168,7 +171,8 @@ final class ConsumerLoop implements Runnable {
         if (completion.error() == null) {
             state.tracker.completed(completion.entry());
             state.consecutiveRewinds = 0;
-            if (state.backpressured && state.tracker.size() <= maxInFlight * 3 / 4) {
+            if (state.backpressured && state.tracker.size() <= maxInFlight * 3 / 4
+                    && state.tracker.runningBytes() <= maxInFlightBytes * 3 / 4) {
                 state.backpressured = false;
             }
         } else {

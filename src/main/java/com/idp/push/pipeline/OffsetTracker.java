@@ -12,23 +12,28 @@ final class OffsetTracker {
     /** One dispatched record. */
     static final class Entry {
         final long offset;
+        final int bytes;
         boolean done;
         boolean failed;
 
-        Entry(long offset) {
+        Entry(long offset, int bytes) {
             this.offset = offset;
+            this.bytes = bytes;
         }
     }
 
     private final ArrayDeque<Entry> window = new ArrayDeque<>();
     private long nextOffset = -1;
     private int running;
+    private long runningBytes;
 
-    Entry dispatched(long offset) {
-        Entry entry = new Entry(offset);
+    /** @param bytes the record's size, counted while its work runs (the work holds the record in memory) */
+    Entry dispatched(long offset, int bytes) {
+        Entry entry = new Entry(offset, bytes);
         window.addLast(entry);
         nextOffset = offset + 1;
         running++;
+        runningBytes += bytes;
         return entry;
     }
 
@@ -37,6 +42,7 @@ final class OffsetTracker {
         if (!entry.done && !entry.failed) {
             entry.done = true;
             running--;
+            runningBytes -= entry.bytes;
             while (!window.isEmpty() && window.peekFirst().done) {
                 window.removeFirst();
             }
@@ -48,6 +54,7 @@ final class OffsetTracker {
         if (!entry.done && !entry.failed) {
             entry.failed = true;
             running--;
+            runningBytes -= entry.bytes;
         }
     }
 
@@ -66,10 +73,16 @@ final class OffsetTracker {
         return running;
     }
 
+    /** Bytes of the records whose work is still running. */
+    long runningBytes() {
+        return runningBytes;
+    }
+
     /** Forgets the window after the consumer was rewound to {@code offset}. */
     void rewoundTo(long offset) {
         window.clear();
         running = 0;
+        runningBytes = 0;
         nextOffset = offset;
     }
 }

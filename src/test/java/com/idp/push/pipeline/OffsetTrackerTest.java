@@ -15,9 +15,9 @@ class OffsetTrackerTest {
 
     @Test
     void commitsOnlyBelowTheFirstRecordNotYetDurable() {
-        OffsetTracker.Entry first = tracker.dispatched(10);
-        OffsetTracker.Entry second = tracker.dispatched(11);
-        OffsetTracker.Entry third = tracker.dispatched(12);
+        OffsetTracker.Entry first = tracker.dispatched(10, 10);
+        OffsetTracker.Entry second = tracker.dispatched(11, 10);
+        OffsetTracker.Entry third = tracker.dispatched(12, 10);
         assertThat(tracker.safeOffset()).isEqualTo(10);
 
         tracker.completed(third);
@@ -33,8 +33,8 @@ class OffsetTrackerTest {
 
     @Test
     void gapsInOffsetsAreCommittedPast() {
-        tracker.completed(tracker.dispatched(5));
-        OffsetTracker.Entry afterGap = tracker.dispatched(9);
+        tracker.completed(tracker.dispatched(5, 10));
+        OffsetTracker.Entry afterGap = tracker.dispatched(9, 10);
         assertThat(tracker.safeOffset()).isEqualTo(9);
         tracker.completed(afterGap);
         assertThat(tracker.safeOffset()).isEqualTo(10);
@@ -42,8 +42,8 @@ class OffsetTrackerTest {
 
     @Test
     void aFailedRecordHoldsTheCommitUntilRewound() {
-        OffsetTracker.Entry failed = tracker.dispatched(20);
-        OffsetTracker.Entry later = tracker.dispatched(21);
+        OffsetTracker.Entry failed = tracker.dispatched(20, 10);
+        OffsetTracker.Entry later = tracker.dispatched(21, 10);
         tracker.failed(failed);
         tracker.completed(later);
         assertThat(tracker.safeOffset()).isEqualTo(20);
@@ -56,10 +56,21 @@ class OffsetTrackerTest {
 
     @Test
     void aLateCompletionAfterFailureChangesNothing() {
-        OffsetTracker.Entry entry = tracker.dispatched(1);
+        OffsetTracker.Entry entry = tracker.dispatched(1, 10);
         tracker.failed(entry);
         tracker.completed(entry);
         assertThat(tracker.safeOffset()).isEqualTo(1);
         assertThat(tracker.running()).isZero();
+    }
+
+    @Test
+    void countsTheBytesOfRunningRecordsOnly() {
+        OffsetTracker.Entry big = tracker.dispatched(1, 1000);
+        OffsetTracker.Entry small = tracker.dispatched(2, 10);
+        assertThat(tracker.runningBytes()).isEqualTo(1010);
+        tracker.completed(small);
+        assertThat(tracker.runningBytes()).as("a finished record no longer holds memory, even uncommitted").isEqualTo(1000);
+        tracker.failed(big);
+        assertThat(tracker.runningBytes()).isZero();
     }
 }
