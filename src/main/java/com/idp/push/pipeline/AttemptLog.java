@@ -3,6 +3,8 @@ package com.idp.push.pipeline;
 import java.time.Instant;
 import java.util.Map;
 
+import tools.jackson.databind.node.ObjectNode;
+
 /**
  * One attempt as published to the attempt-log topic: a {@code push_logs} row (SPEC §5) in waiting.
  * Header values that carry secrets or signatures are already redacted.
@@ -10,6 +12,8 @@ import java.util.Map;
  * @param attemptId delivery id and attempt number: the same attempt published twice is one row
  * @param outcome {@code delivered}, {@code retrying} or {@code dead}
  * @param stage where the attempt was made: {@code intake}, a delay topic's name, {@code replay} or {@code api}
+ * @param event the task's event, on a delivery's first attempt only (stored per task so that a delivery
+ *        can later be dead-lettered by task id); null otherwise
  */
 public record AttemptLog(
         String attemptId,
@@ -28,5 +32,6 @@ public record AttemptLog(
         String outcome,
         String errorMessage,
         String stage,
-        Instant createdAt) {
+        Instant createdAt,
+        ObjectNode event) {
 }

@@ -191,7 +191,8 @@ public final class DeliveryProcessor {
                 outcome,
                 success ? null : result.verdict().reason(),
                 stage,
-                result.startedAt());
+                result.startedAt(),
+                delivery.attempt() == 1 ? delivery.event().raw() : null);
     }
 
     /** Request headers as stored: auth and signature values replaced, so push_logs never holds a secret. */

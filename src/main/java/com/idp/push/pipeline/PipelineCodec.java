@@ -100,6 +100,9 @@ final class PipelineCodec {
         node.put("error_message", attempt.errorMessage());
         node.put("stage", attempt.stage());
         node.put("created_at", text(attempt.createdAt()));
+        if (attempt.event() != null) {
+            node.set("event", attempt.event());
+        }
         return json.writeValueAsBytes(node);
     }
 

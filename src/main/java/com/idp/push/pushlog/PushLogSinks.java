@@ -1,0 +1,64 @@
+package com.idp.push.pushlog;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/** Runs the sink loops on their own threads, from start-up to shutdown (stopped before the pools close). */
+public final class PushLogSinks implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PushLogSinks.class);
+
+    private final List<SinkLoop> loops;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    PushLogSinks(List<SinkLoop> loops) {
+        this.loops = List.copyOf(loops);
+    }
+
+    @Override
+    public synchronized void start() {
+        for (int i = 0; i < loops.size(); i++) {
+            SinkLoop loop = loops.get(i);
+            Thread thread = new Thread(() -> {
+                try {
+                    loop.run();
+                } catch (RuntimeException e) {
+                    log.error("Sink loop stopped by an unexpected error", e);
+                }
+            }, "idp-push-sink-" + i);
+            threads.add(thread);
+            thread.start();
+        }
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        loops.forEach(SinkLoop::stop);
+        for (Thread thread : threads) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threads.clear();
+        running = false;
+    }
+
+    /** Names of the sinks currently waiting for the database. */
+    public List<String> pausedSinks() {
+        return loops.stream().filter(SinkLoop::isPaused).map(SinkLoop::name).toList();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
