@@ -151,7 +151,7 @@ public final class DeliveryProcessor {
      * @param attemptsMade attempts made in all, so that a replay keeps counting from there
      * @param category a small fixed set, for the metric tag
      */
-    private CompletableFuture<Void> deadLetter(Delivery delivery, int retriesMade, int attemptsMade, String reason,
+    CompletableFuture<Void> deadLetter(Delivery delivery, int retriesMade, int attemptsMade, String reason,
             Integer httpStatus, String category) {
         Instant now = clock.instant();
         DeadLetter dead = new DeadLetter(delivery.deliveryId(), delivery.event().taskId(), delivery.webhookId(),

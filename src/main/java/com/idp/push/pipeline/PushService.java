@@ -44,6 +44,17 @@ public final class PushService {
         return pushes.stream().map(CompletableFuture::join).toList();
     }
 
+    /**
+     * Dead-letters the task's delivery to a webhook now, as if its last retry had failed: the DLQ record
+     * is published (and stored by the DLQ sink), ready for re-push.
+     *
+     * @param retryCount retries already made (the DLQ record's retry_count)
+     */
+    public void moveToDlq(TaskEvent task, String webhookId, String failureReason, int retryCount) {
+        Delivery delivery = Delivery.first(task, webhookId, Instant.now());
+        processor.deadLetter(delivery, retryCount, retryCount + 1, failureReason, null, "manual").join();
+    }
+
     public CompletableFuture<PushResult> pushToWebhookAsync(TaskEvent task, Webhook webhook, String stage) {
         Delivery delivery = Delivery.first(task, webhook.id(), Instant.now());
         return processor.attempt(delivery, webhook).thenCompose(result ->
