@@ -29,6 +29,8 @@ import com.idp.push.webhook.WebhookRegistry;
 public abstract class IntegrationTest {
 
     protected static final TestReceiver receiver = SharedReceiver.INSTANCE;
+    /** The operator API token of the test context. */
+    protected static final String API_TOKEN = "test-api-token-0123456789";
     private static final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().kafkaBootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all",
@@ -48,6 +50,7 @@ public abstract class IntegrationTest {
         properties.add("idp.push.webhooks.refresh-interval", () -> "200");
         properties.add("idp.push.engine.poll-timeout", () -> "100");
         properties.add("idp.push.topics.partitions", () -> "3");
+        properties.add("idp.push.api.tokens", () -> API_TOKEN + ",second-token-for-rotation");
     }
 
     /** A fresh id with a readable prefix, so tests never see each other's records. */
