@@ -1,5 +1,8 @@
 package com.idp.push.delivery;
 
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
 /**
  * The result of one push, as the seed API returned it.
  *
@@ -7,6 +10,7 @@ package com.idp.push.delivery;
  * @param responseBody the (capped) response body, or null
  * @param errorMessage why it failed, or null on success
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PushResult(boolean success, Integer httpStatus, String responseBody, String errorMessage, long durationMs) {
 
     public static PushResult of(Exchange exchange, Verdict verdict) {

@@ -13,4 +13,11 @@ class WebhookConfiguration {
     SecretCipher secretCipher() {
         return new PlaintextSecretCipher();
     }
+
+    /** Save-time URL check; replaced by the SSRF guard's. */
+    @Bean
+    @ConditionalOnMissingBean
+    SaveTimeUrlCheck urlCheck() {
+        return url -> null;
+    }
 }

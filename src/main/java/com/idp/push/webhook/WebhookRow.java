@@ -1,8 +1,13 @@
 package com.idp.push.webhook;
 
+import java.time.Instant;
 import java.util.Set;
 
-/** A webhook as stored: JSON columns as text, secret values still encrypted. */
+/**
+ * A webhook as stored: JSON columns as text, secret values still encrypted.
+ *
+ * @param createdAt null for a row not yet stored
+ */
 record WebhookRow(
         String id,
         String name,
@@ -14,5 +19,7 @@ record WebhookRow(
         String bodyTemplate,
         String headersJson,
         Integer timeoutMs,
-        Set<String> ruleIds) {
+        Set<String> ruleIds,
+        Instant createdAt,
+        Instant updatedAt) {
 }
