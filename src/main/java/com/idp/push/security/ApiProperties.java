@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ApiProperties(
         @DefaultValue List<String> tokens,
         @DefaultValue({"/api/**", "/actuator/**"}) List<String> protectedPaths,
+        /* the API description is public: it documents the API, it exposes no data */
         @DefaultValue({"/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus"})
         List<String> openPaths) {
 

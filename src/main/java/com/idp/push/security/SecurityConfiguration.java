@@ -3,6 +3,11 @@ package com.idp.push.security;
 import java.util.Arrays;
 import java.util.Set;
 
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -19,6 +24,18 @@ import org.springframework.core.env.Environment;
 class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    /** The OpenAPI document (served at /v3/api-docs, UI at /swagger-ui.html) declares the bearer token. */
+    @Bean
+    OpenAPI openApi() {
+        return new OpenAPI()
+                .info(new Info().title("idp-push API").version("v1")
+                        .description("Webhook management, push logs, dead letters and re-push. "
+                                + "Every /api/v1 call needs Authorization: Bearer <IDP_PUSH_API_TOKEN>."))
+                .components(new Components().addSecuritySchemes("apiToken",
+                        new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")))
+                .addSecurityItem(new SecurityRequirement().addList("apiToken"));
+    }
 
     @Bean
     FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(ApiProperties properties, Environment environment) {

@@ -145,6 +145,16 @@ class WebhookApiIT extends IntegrationTest {
         assertThat(registry.find("WH_anon")).isEmpty();
     }
 
+    @Test
+    void theOpenApiDocumentAndSwaggerUiAreServed() {
+        ApiClient anonymous = api.withoutToken();
+        ApiClient.Response docs = anonymous.get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.json().get("paths").has("/api/v1/webhooks")).isTrue();
+        assertThat(docs.json().get("paths").has("/api/v1/webhooks/{id}/test")).isTrue();
+        assertThat(anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
+    }
+
     private static String minimal(String id, String url) {
         return id == null ? "{\"url\":\"%s\",\"rule_ids\":[\"R_MIN\"]}".formatted(url)
                 : "{\"id\":\"%s\",\"url\":\"%s\",\"rule_ids\":[\"R_MIN\"]}".formatted(id, url);
