@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -64,6 +63,7 @@ final class ConsumerLoop implements Runnable {
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
+    private volatile int inFlight;
     private long lastCommitMs;
 
     private record Completion(PartitionState state, OffsetTracker.Entry entry, Throwable error) {
@@ -96,6 +96,7 @@ final class ConsumerLoop implements Runnable {
                 applyPauses(now);
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPollTimeout(now));
                 dispatch(records);
+                inFlight = partitions.values().stream().mapToInt(s -> s.tracker.running()).sum();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -327,7 +328,8 @@ final class ConsumerLoop implements Runnable {
         }
     }
 
-    Set<TopicPartition> assignment() {
-        return Set.copyOf(partitions.keySet());
+    /** Records whose deliveries are running, as of the loop's last iteration (for the in-flight gauge). */
+    int inFlight() {
+        return inFlight;
     }
 }

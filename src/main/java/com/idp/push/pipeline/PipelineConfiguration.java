@@ -107,7 +107,7 @@ class PipelineConfiguration {
                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             new KafkaClientMetrics(consumer).bindTo(meters);
             return consumer;
-        });
+        }, meters);
     }
 
     @Bean

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -31,21 +34,23 @@ final class PipelineRunner implements SmartLifecycle {
     private final RecordHandler handler;
     private final Map<String, Object> adminConfig;
     private final Function<String, Consumer<byte[], byte[]>> consumers;
+    private final MeterRegistry meters;
 
-    private final List<ConsumerLoop> loops = new ArrayList<>();
+    private final List<ConsumerLoop> loops = new CopyOnWriteArrayList<>(); // read by the gauge
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean consuming;
     private Thread starter;
 
     PipelineRunner(PushProperties properties, PipelineTopics topics, WebhookRegistry registry, RecordHandler handler,
-            Map<String, Object> adminConfig, Function<String, Consumer<byte[], byte[]>> consumers) {
+            Map<String, Object> adminConfig, Function<String, Consumer<byte[], byte[]>> consumers, MeterRegistry meters) {
         this.properties = properties;
         this.topics = topics;
         this.registry = registry;
         this.handler = handler;
         this.adminConfig = adminConfig;
         this.consumers = consumers;
+        this.meters = meters;
     }
 
     @Override
@@ -101,6 +106,8 @@ final class PipelineRunner implements SmartLifecycle {
             thread.start();
         }
         consuming = true;
+        Gauge.builder("idp.push.in.flight", loops, all -> all.stream().mapToInt(ConsumerLoop::inFlight).sum())
+                .description("Records whose deliveries are running").register(meters);
         log.info("Delivery engine consuming {} with {} consumer(s), up to {} records in flight per partition",
                 topics.consumerPattern(), engine.consumers(), engine.maxInFlightPerPartition());
     }

@@ -30,7 +30,7 @@ class PipelineHealthIT extends IntegrationTest {
             assertThat(health.get("status").asString()).isEqualTo("UP");
         });
         String metrics = get("/actuator/prometheus");
-        assertThat(metrics).contains("kafka_consumer_");
+        assertThat(metrics).contains("kafka_consumer_").contains("idp_push_in_flight");
     }
 
     private String get(String path) throws Exception {
