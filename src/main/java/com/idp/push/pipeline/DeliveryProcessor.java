@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +15,10 @@ import com.idp.push.delivery.DeliveryRequest;
 import com.idp.push.delivery.Exchange;
 import com.idp.push.delivery.HttpSender;
 import com.idp.push.delivery.OutcomeClassifier;
-import com.idp.push.delivery.PushHeaders;
+import com.idp.push.delivery.RedactedHeaders;
 import com.idp.push.delivery.RequestFactory;
 import com.idp.push.delivery.TemplateRenderException;
 import com.idp.push.delivery.Verdict;
-import com.idp.push.webhook.AuthConfig;
 import com.idp.push.webhook.Webhook;
 import com.idp.push.webhook.WebhookRegistry;
 
@@ -182,7 +179,7 @@ public final class DeliveryProcessor {
                 delivery.retryCount(),
                 response == null ? null : response.status(),
                 webhook.url().toString(),
-                request == null ? Map.of() : redacted(request.headers(), webhook.auth()),
+                request == null ? Map.of() : RedactedHeaders.of(request.headers(), webhook.auth()),
                 request == null ? null : new String(request.body(), StandardCharsets.UTF_8),
                 response == null ? Map.of() : response.headers(),
                 response == null ? null : response.body(),
@@ -193,20 +190,6 @@ public final class DeliveryProcessor {
                 stage,
                 result.startedAt(),
                 delivery.attempt() == 1 ? delivery.event().raw() : null);
-    }
-
-    /** Request headers as stored: auth and signature values replaced, so push_logs never holds a secret. */
-    static Map<String, String> redacted(Map<String, String> headers, AuthConfig auth) {
-        String apiKeyHeader = auth instanceof AuthConfig.ApiKey apiKey ? apiKey.keyName().toLowerCase(Locale.ROOT) : null;
-        Map<String, String> copy = new LinkedHashMap<>();
-        headers.forEach((name, value) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            boolean secret = lower.equals("authorization") || lower.equals(apiKeyHeader)
-                    || lower.equals(PushHeaders.SIGNATURE.toLowerCase(Locale.ROOT))
-                    || lower.equals(PushHeaders.STANDARD_SIGNATURE);
-            copy.put(name, secret ? "***" : value);
-        });
-        return copy;
     }
 
     private static void logAttempt(AttemptLog entry, int attempt) {
