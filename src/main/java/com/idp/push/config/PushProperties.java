@@ -20,6 +20,7 @@ public record PushProperties(
         @DefaultValue Retry retry,
         @DefaultValue Http http,
         @DefaultValue Engine engine,
+        @DefaultValue Endpoints endpoints,
         @DefaultValue Webhooks webhooks) {
 
     /** Topic names and how missing topics are created at start-up. */
@@ -94,8 +95,13 @@ public record PushProperties(
             @DefaultValue("idp-push") String groupId,
             /** Consumer threads (each a KafkaConsumer in the group); more than the partition count idle. */
             @DefaultValue("1") int consumers,
-            /** Records in flight per partition before the partition is paused (backpressure). */
+            /** Records whose deliveries are running, per partition, before the partition is paused (backpressure). */
             @DefaultValue("512") int maxInFlightPerPartition,
+            /**
+             * Records dispatched but not yet committed, per partition (running, or completed behind a slower one)
+             * before the partition is paused: what a crash would deliver again.
+             */
+            @DefaultValue("10000") int maxUncommittedPerPartition,
             /** Bytes of records whose deliveries are running, per partition, before it is paused (bounds heap). */
             @DefaultValue("16MB") DataSize maxInFlightBytesPerPartition,
             @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("500") Duration pollTimeout,
@@ -107,6 +113,38 @@ public record PushProperties(
             requireText(groupId, "idp.push.engine.group-id");
             if (consumers < 1 || maxInFlightPerPartition < 1) {
                 throw new IllegalArgumentException("idp.push.engine.consumers and max-in-flight-per-partition must be >= 1");
+            }
+            if (maxUncommittedPerPartition < maxInFlightPerPartition) {
+                throw new IllegalArgumentException("idp.push.engine.max-uncommitted-per-partition must be >= max-in-flight-per-partition, was "
+                        + maxUncommittedPerPartition);
+            }
+        }
+    }
+
+    /**
+     * Per-webhook isolation: a bulkhead and a circuit breaker, so one slow or dead endpoint cannot hold the
+     * engine's in-flight slots and back up deliveries to every other endpoint.
+     */
+    public record Endpoints(
+            /** Attempts in flight to one webhook; more fail fast (not sent) into the next retry stage. */
+            @DefaultValue("1000") int maxConcurrent,
+            /** Attempts the breaker judges over (count-based sliding window). */
+            @DefaultValue("50") int breakerWindow,
+            /** Attempts before the breaker may open. */
+            @DefaultValue("20") int breakerMinimumCalls,
+            /** Failed attempts (no answer, or 5xx), in percent of the window, that open the breaker. */
+            @DefaultValue("50") float breakerFailureRate,
+            /** How long an open breaker refuses attempts before letting a few trial attempts through. */
+            @DurationUnit(ChronoUnit.SECONDS) @DefaultValue("30") Duration breakerOpenFor,
+            @DefaultValue("5") int breakerHalfOpenCalls) {
+
+        public Endpoints {
+            if (maxConcurrent < 1 || breakerWindow < 1 || breakerMinimumCalls < 1 || breakerHalfOpenCalls < 1) {
+                throw new IllegalArgumentException("idp.push.endpoints.* counts must be >= 1");
+            }
+            if (breakerFailureRate <= 0 || breakerFailureRate > 100) {
+                throw new IllegalArgumentException("idp.push.endpoints.breaker-failure-rate must be in (0, 100], was "
+                        + breakerFailureRate);
             }
         }
     }

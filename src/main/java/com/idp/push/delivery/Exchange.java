@@ -20,6 +20,10 @@ public sealed interface Exchange {
 
     /** Why no response was received; {@link OutcomeClassifier} decides which of these are retried. */
     enum Failure {
-        TIMEOUT, CONNECTION, DNS, TLS, PROTOCOL, BLOCKED_ADDRESS, TEMPLATE, WEBHOOK_UNAVAILABLE, INVALID_REQUEST
+        TIMEOUT, CONNECTION, DNS, TLS, PROTOCOL, BLOCKED_ADDRESS, TEMPLATE, WEBHOOK_UNAVAILABLE, INVALID_REQUEST,
+        /** Not sent: the endpoint's circuit breaker is open ({@link EndpointGuards}). */
+        CIRCUIT_OPEN,
+        /** Not sent: the endpoint already has its bulkhead's maximum of attempts in flight. */
+        ENDPOINT_BUSY
     }
 }

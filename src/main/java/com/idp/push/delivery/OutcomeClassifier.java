@@ -8,9 +8,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * The one place that decides what an attempt's result means (SPEC §4): 2xx success; 5xx, 429, 408 and
- * every transport failure retryable; other 4xx, 3xx (redirects are not followed), template errors,
- * blocked addresses and unusable webhooks fatal.
+ * The one place that decides what an attempt's result means (SPEC §4): 2xx success; 5xx, 429, 408,
+ * every transport failure and attempts an endpoint guard refused to send retryable; other 4xx, 3xx
+ * (redirects are not followed), template errors, blocked addresses and unusable webhooks fatal.
  */
 public final class OutcomeClassifier {
 
@@ -26,7 +26,8 @@ public final class OutcomeClassifier {
         }
         Exchange.NoResponse none = (Exchange.NoResponse) exchange;
         return switch (none.failure()) {
-            case TIMEOUT, CONNECTION, DNS, TLS, PROTOCOL -> new Verdict.Retryable(none.message(), null);
+            case TIMEOUT, CONNECTION, DNS, TLS, PROTOCOL, CIRCUIT_OPEN, ENDPOINT_BUSY ->
+                    new Verdict.Retryable(none.message(), null);
             case BLOCKED_ADDRESS, TEMPLATE, WEBHOOK_UNAVAILABLE, INVALID_REQUEST -> new Verdict.Fatal(none.message());
         };
     }

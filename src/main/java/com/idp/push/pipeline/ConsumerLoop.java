@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * Commits are asynchronous every {@code commitInterval}, synchronous on revocation and shutdown.
  *
  * <p><b>Backpressure and waiting.</b> A partition is paused, and the consumer re-positioned at its first
- * undispatched record, when its window reaches {@code maxInFlight} records or its running records
- * {@code maxInFlightBytes} (one record always fits, however large), when its next record is a delay
+ * undispatched record, when it reaches one of its {@link InFlightLimits} (running records, running bytes,
+ * uncommitted window), when its next record is a delay
  * record not yet due (resumed at the due time; the loop never sleeps), or when a record's work failed.
  * A failed record is retried by rewinding the partition to it once the rest of its window has settled,
  * after a growing backoff: at least once, never skipped.
@@ -53,8 +53,7 @@ final class ConsumerLoop implements Runnable {
     private final Consumer<byte[], byte[]> consumer;
     private final Pattern subscription;
     private final RecordHandler handler;
-    private final int maxInFlight;
-    private final long maxInFlightBytes;
+    private final InFlightLimits limits;
     private final Duration pollTimeout;
     private final Duration revokeGrace;
     private final LongSupplier clock;
@@ -69,13 +68,12 @@ final class ConsumerLoop implements Runnable {
     private record Completion(PartitionState state, OffsetTracker.Entry entry, Throwable error) {
     }
 
-    ConsumerLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, RecordHandler handler, int maxInFlight,
-            long maxInFlightBytes, Duration pollTimeout, Duration revokeGrace, LongSupplier clock) {
+    ConsumerLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, RecordHandler handler, InFlightLimits limits,
+            Duration pollTimeout, Duration revokeGrace, LongSupplier clock) {
         this.consumer = consumer;
         this.subscription = subscription;
         this.handler = handler;
-        this.maxInFlight = maxInFlight;
-        this.maxInFlightBytes = maxInFlightBytes;
+        this.limits = limits;
         this.pollTimeout = pollTimeout;
         this.revokeGrace = revokeGrace;
         this.clock = clock;
@@ -135,7 +133,7 @@ final class ConsumerLoop implements Runnable {
                 OffsetTracker.Entry entry = state.tracker.dispatched(record.offset(), record.serializedValueSize());
                 ((Dispatch.Started) dispatch).done().whenComplete(
                         (ignored, error) -> completions.add(new Completion(state, entry, error)));
-                if (state.tracker.size() >= maxInFlight || state.tracker.runningBytes() >= maxInFlightBytes) {
+                if (limits.full(state.tracker)) {
                     state.backpressured = true;
                     if (i + 1 < batch.size()) {
                         consumer.seek(partition, batch.get(i + 1).offset());
@@ -172,8 +170,7 @@ final class ConsumerLoop implements Runnable {
         if (completion.error() == null) {
             state.tracker.completed(completion.entry());
             state.consecutiveRewinds = 0;
-            if (state.backpressured && state.tracker.size() <= maxInFlight * 3 / 4
-                    && state.tracker.runningBytes() <= maxInFlightBytes * 3 / 4) {
+            if (state.backpressured && limits.drained(state.tracker)) {
                 state.backpressured = false;
             }
         } else {

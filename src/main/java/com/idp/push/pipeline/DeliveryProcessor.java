@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.idp.push.delivery.DeliveryRequest;
+import com.idp.push.delivery.EndpointGuards;
 import com.idp.push.delivery.Exchange;
 import com.idp.push.delivery.HttpSender;
 import com.idp.push.delivery.OutcomeClassifier;
@@ -37,6 +38,7 @@ public final class DeliveryProcessor {
     private final WebhookRegistry registry;
     private final RequestFactory requests;
     private final HttpSender sender;
+    private final EndpointGuards guards;
     private final OutcomeClassifier classifier;
     private final PipelineTopics topics;
     private final PipelineCodec codec;
@@ -44,12 +46,13 @@ public final class DeliveryProcessor {
     private final DeliveryMetrics metrics;
     private final Clock clock;
 
-    DeliveryProcessor(WebhookRegistry registry, RequestFactory requests, HttpSender sender,
+    DeliveryProcessor(WebhookRegistry registry, RequestFactory requests, HttpSender sender, EndpointGuards guards,
             OutcomeClassifier classifier, PipelineTopics topics, PipelineCodec codec, OutboundProducer producer,
             DeliveryMetrics metrics, Clock clock) {
         this.registry = registry;
         this.requests = requests;
         this.sender = sender;
+        this.guards = guards;
         this.classifier = classifier;
         this.topics = topics;
         this.codec = codec;
@@ -86,8 +89,17 @@ public final class DeliveryProcessor {
             // e.g. an unusable signing secret: a configuration problem no retry can fix
             return unsent(delivery, Exchange.Failure.INVALID_REQUEST, "request could not be built: " + e.getMessage(), started);
         }
-        return sender.send(request)
-                .thenApply(exchange -> new AttemptResult(delivery, request, exchange, classifier.classify(exchange), started));
+        EndpointGuards.Admission admission = guards.admit(webhook.id(), webhook.url().toString());
+        if (admission instanceof EndpointGuards.Admission.Refused refused) {
+            Exchange notSent = new Exchange.NoResponse(refused.failure(), refused.reason(), 0);
+            return CompletableFuture.completedFuture(
+                    new AttemptResult(delivery, request, notSent, classifier.classify(notSent), started));
+        }
+        EndpointGuards.Pass pass = ((EndpointGuards.Admission.Admitted) admission).pass();
+        return sender.send(request).thenApply(exchange -> {
+            pass.done(exchange);
+            return new AttemptResult(delivery, request, exchange, classifier.classify(exchange), started);
+        });
     }
 
     private CompletableFuture<AttemptResult> unsent(Delivery delivery, Exchange.Failure failure, String message,

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import com.idp.push.config.PushProperties;
+import com.idp.push.delivery.EndpointGuards;
 import com.idp.push.delivery.HttpSender;
 import com.idp.push.delivery.OutcomeClassifier;
 import com.idp.push.delivery.RequestFactory;
@@ -75,16 +76,24 @@ class PipelineConfiguration {
     }
 
     @Bean
+    EndpointGuards endpointGuards(PushProperties properties, MeterRegistry meters) {
+        PushProperties.Endpoints endpoints = properties.endpoints();
+        return new EndpointGuards(new EndpointGuards.Settings(endpoints.maxConcurrent(), endpoints.breakerWindow(),
+                endpoints.breakerMinimumCalls(), endpoints.breakerFailureRate(), endpoints.breakerOpenFor(),
+                endpoints.breakerHalfOpenCalls()), meters);
+    }
+
+    @Bean
     DeliveryMetrics deliveryMetrics(MeterRegistry meters) {
         return new DeliveryMetrics(meters);
     }
 
     @Bean
     DeliveryProcessor deliveryProcessor(WebhookRegistry registry, PushProperties properties, JsonMapper json,
-            HttpSender sender, PipelineTopics topics, TaskEventParser parser, OutboundProducer producer,
-            DeliveryMetrics metrics, Clock clock) {
+            HttpSender sender, EndpointGuards guards, PipelineTopics topics, TaskEventParser parser,
+            OutboundProducer producer, DeliveryMetrics metrics, Clock clock) {
         RequestFactory requests = new RequestFactory(json, properties.http().timeout(), properties.http().userAgent());
-        return new DeliveryProcessor(registry, requests, sender, new OutcomeClassifier(clock), topics,
+        return new DeliveryProcessor(registry, requests, sender, guards, new OutcomeClassifier(clock), topics,
                 new PipelineCodec(json, parser), producer, metrics, clock);
     }
 

@@ -98,7 +98,9 @@ final class PipelineRunner implements SmartLifecycle {
         PushProperties.Engine engine = properties.engine();
         for (int i = 0; i < engine.consumers(); i++) {
             ConsumerLoop loop = new ConsumerLoop(consumers.apply("idp-push-" + i), topics.consumerPattern(), handler,
-                    engine.maxInFlightPerPartition(), engine.maxInFlightBytesPerPartition().toBytes(), engine.pollTimeout(), engine.revokeGrace(),
+                    new InFlightLimits(engine.maxInFlightPerPartition(), engine.maxUncommittedPerPartition(),
+                            engine.maxInFlightBytesPerPartition().toBytes()),
+                    engine.pollTimeout(), engine.revokeGrace(),
                     System::currentTimeMillis);
             Thread thread = new Thread(() -> runLoop(loop), "idp-push-consumer-" + i);
             loops.add(loop);

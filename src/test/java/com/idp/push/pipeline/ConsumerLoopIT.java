@@ -195,7 +195,7 @@ class ConsumerLoopIT {
             return dispatch;
         };
         ConsumerLoop loop = new ConsumerLoop(consumer(group), Pattern.compile(Pattern.quote(topic)), counting,
-                maxInFlight, 64L << 20, Duration.ofMillis(100), Duration.ofMillis(500), System::currentTimeMillis);
+                new InFlightLimits(maxInFlight, maxInFlight, 64L << 20), Duration.ofMillis(100), Duration.ofMillis(500), System::currentTimeMillis);
         Thread thread = new Thread(loop, "test-loop");
         loops.add(loop);
         threads.add(thread);

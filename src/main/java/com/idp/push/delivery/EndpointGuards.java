@@ -1,0 +1,152 @@
+package com.idp.push.delivery;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Isolates endpoints from each other: per webhook, a bulkhead (a limit on concurrent attempts) and a
+ * circuit breaker (resilience4j). An endpoint that hangs can hold at most its bulkhead's slots; once
+ * enough of its attempts failed, its breaker opens and further attempts fail at once, without a request,
+ * into the next retry stage. Either way the records that also carry deliveries to healthy endpoints
+ * complete quickly, so one bad receiver does not back up everyone else (no head-of-line blocking).
+ *
+ * <p>Keyed by webhook id rather than host: two customers on the same SaaS host do not trip each other's
+ * breaker. A webhook whose URL changes gets a fresh breaker and bulkhead. Admission never blocks: it runs
+ * on the engine's threads.
+ */
+public final class EndpointGuards {
+
+    private final BulkheadRegistry bulkheads;
+    private final CircuitBreakerRegistry breakers;
+    private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+
+    public EndpointGuards(Settings settings, MeterRegistry meters) {
+        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(settings.maxConcurrent())
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.breakerWindow())
+                .minimumNumberOfCalls(settings.breakerMinimumCalls())
+                .failureRateThreshold(settings.breakerFailureRate())
+                .waitDurationInOpenState(settings.breakerOpenFor())
+                .permittedNumberOfCallsInHalfOpenState(settings.breakerHalfOpenCalls())
+                .build());
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+    }
+
+    /** Lets an attempt to the webhook's endpoint start, or says why it may not. */
+    public Admission admit(String webhookId, String url) {
+        Guard guard = guards.compute(webhookId, (id, current) -> current != null && current.url().equals(url) ? current
+                : new Guard(url, replace(bulkheads, id, current == null ? null : current.bulkhead()),
+                        replace(breakers, id, current == null ? null : current.breaker())));
+        if (!guard.breaker().tryAcquirePermission()) {
+            return new Admission.Refused(Exchange.Failure.CIRCUIT_OPEN, "circuit open: recent attempts to this endpoint "
+                    + "failed; not sent, retried later (" + guard.breaker().getMetrics().getFailureRate() + "% failed)");
+        }
+        if (!guard.bulkhead().tryAcquirePermission()) {
+            guard.breaker().releasePermission();
+            return new Admission.Refused(Exchange.Failure.ENDPOINT_BUSY, "endpoint busy: "
+                    + guard.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()
+                    + " attempts already in flight to this endpoint; not sent, retried later");
+        }
+        return new Admission.Admitted(new Pass(guard));
+    }
+
+    private static Bulkhead replace(BulkheadRegistry registry, String id, Bulkhead old) {
+        if (old == null) {
+            return registry.bulkhead(id);
+        }
+        Bulkhead fresh = Bulkhead.of(id, registry.getDefaultConfig());
+        registry.replace(id, fresh);
+        return fresh;
+    }
+
+    private static CircuitBreaker replace(CircuitBreakerRegistry registry, String id, CircuitBreaker old) {
+        if (old == null) {
+            return registry.circuitBreaker(id);
+        }
+        CircuitBreaker fresh = CircuitBreaker.of(id, registry.getDefaultConfig());
+        registry.replace(id, fresh);
+        return fresh;
+    }
+
+    /** Whether an attempt may start. */
+    public sealed interface Admission {
+
+        /** Call {@link Pass#done} exactly once when the attempt has its outcome. */
+        record Admitted(Pass pass) implements Admission {
+        }
+
+        record Refused(Exchange.Failure failure, String reason) implements Admission {
+        }
+    }
+
+    /** One admitted attempt: frees its bulkhead slot and tells the breaker how it went. */
+    public static final class Pass {
+        private final Guard guard;
+
+        private Pass(Guard guard) {
+            this.guard = guard;
+        }
+
+        public void done(Exchange exchange) {
+            guard.bulkhead().onComplete();
+            if (endpointFailed(exchange)) {
+                guard.breaker().onError(exchange.durationMs(), TimeUnit.MILLISECONDS, new EndpointFailure());
+            } else {
+                guard.breaker().onSuccess(exchange.durationMs(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * What counts against an endpoint's health: no answer at all, or a server error. A 4xx is an answer
+     * about this one request (bad credentials, a rejected payload), not a sign the endpoint is down.
+     */
+    static boolean endpointFailed(Exchange exchange) {
+        if (exchange instanceof Exchange.Response response) {
+            return response.status() >= 500;
+        }
+        return switch (((Exchange.NoResponse) exchange).failure()) {
+            case TIMEOUT, CONNECTION, DNS, TLS, PROTOCOL -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * @param maxConcurrent attempts in flight per webhook; beyond it attempts fail fast into the next retry
+     * @param breakerWindow attempts the breaker looks back over
+     * @param breakerMinimumCalls attempts before the breaker may judge
+     * @param breakerFailureRate percentage of failed attempts that opens the breaker
+     * @param breakerOpenFor how long an open breaker refuses attempts before letting a few through
+     * @param breakerHalfOpenCalls trial attempts while half open
+     */
+    public record Settings(int maxConcurrent, int breakerWindow, int breakerMinimumCalls, float breakerFailureRate,
+            Duration breakerOpenFor, int breakerHalfOpenCalls) {
+    }
+
+    private record Guard(String url, Bulkhead bulkhead, CircuitBreaker breaker) {
+    }
+
+    /** Recorded by the breaker in place of an exception: the outcome is data, not a throwable. */
+    private static final class EndpointFailure extends RuntimeException {
+        EndpointFailure() {
+            super("endpoint failed", null, false, false);
+        }
+    }
+}
