@@ -139,7 +139,7 @@ public record PushProperties(
                     Cidr.parse(cidr);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("IDP_PUSH_ALLOWED_CIDRS (idp.push.security.allowed-cidrs): "
-                            + e.getMessage() + "; expected e.g. 10.20.0.0/16,fd00:1::/64", e);
+                            + e.getMessage() + "; expected e.g. 10.20.0.0/16,fd00:1::/64"); // the message says it all
                 }
             }
             if (dnsLookupThreads < 1) {
