@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
+import com.idp.push.ssrf.Cidr;
+
 /**
  * Every setting of idp-push, bound from {@code idp.push.*} (the SPEC's environment variables are mapped
  * onto these names in {@code application.yml}). Invalid values fail start-up with a message naming the
@@ -21,7 +23,8 @@ public record PushProperties(
         @DefaultValue Http http,
         @DefaultValue Engine engine,
         @DefaultValue Endpoints endpoints,
-        @DefaultValue Webhooks webhooks) {
+        @DefaultValue Webhooks webhooks,
+        @DefaultValue Security security) {
 
     /** Topic names and how missing topics are created at start-up. */
     public record Topics(
@@ -153,6 +156,39 @@ public record PushProperties(
     public record Webhooks(
             /** How often the registry checks Postgres for changed webhooks. */
             @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("1000") Duration refreshInterval) {
+    }
+
+    /**
+     * The SSRF guard on outbound deliveries (docs/ssrf.md).
+     *
+     * @param allowPrivateNetworks IDP_PUSH_ALLOW_PRIVATE_NETWORKS: true switches the guard off
+     * @param allowedCidrs IDP_PUSH_ALLOWED_CIDRS: ranges reachable although blocked, e.g. 10.20.0.0/16
+     * @param dnsLookupThreads threads doing (blocking) system DNS lookups for deliveries
+     */
+    public record Security(
+            @DefaultValue("false") boolean allowPrivateNetworks,
+            @DefaultValue List<String> allowedCidrs,
+            @DefaultValue("4") int dnsLookupThreads) {
+
+        public Security {
+            allowedCidrs = allowedCidrs.stream().map(String::trim).filter(c -> !c.isEmpty()).toList();
+            for (String cidr : allowedCidrs) {
+                try {
+                    Cidr.parse(cidr);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("IDP_PUSH_ALLOWED_CIDRS (idp.push.security.allowed-cidrs): "
+                            + e.getMessage() + "; expected e.g. 10.20.0.0/16,fd00:1::/64"); // the message says it all
+                }
+            }
+            if (dnsLookupThreads < 1) {
+                throw new IllegalArgumentException("idp.push.security.dns-lookup-threads must be >= 1, was " + dnsLookupThreads);
+            }
+        }
+
+        /** The allowed ranges, parsed (they were validated at binding). */
+        public List<Cidr> allowedRanges() {
+            return allowedCidrs.stream().map(Cidr::parse).toList();
+        }
     }
 
     private static void requireText(String value, String name) {

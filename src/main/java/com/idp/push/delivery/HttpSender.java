@@ -1,6 +1,7 @@
 package com.idp.push.delivery;
 
 import java.net.ConnectException;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,10 +12,13 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
+import com.idp.push.ssrf.BlockedAddressException;
+
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.resolver.AddressResolverGroup;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -25,7 +29,8 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * Sends {@link DeliveryRequest}s with Reactor Netty: non-blocking, pooled keep-alive connections per
  * remote address, redirects never followed, a total deadline per request that also cuts off a body
- * that trickles, and response bodies read only up to a cap (the rest is not downloaded).
+ * that trickles, and response bodies read only up to a cap (the rest is not downloaded). Host names are
+ * resolved only by the given resolver group (the SSRF guard's), which also decides where to connect.
  *
  * <p>{@link #send} never completes exceptionally: every failure becomes an {@link Exchange.NoResponse}.
  * Thread-safe; one instance serves the whole service.
@@ -36,7 +41,12 @@ public final class HttpSender implements AutoCloseable {
     private final ConnectionProvider connections;
     private final int maxBodyBytes;
 
-    public HttpSender(int maxConnectionsPerAddress, Duration connectTimeout, int maxBodyBytes) {
+    /**
+     * @param resolver resolves and checks every remote address (e.g. {@code GuardedAddressResolverGroup});
+     *        owned by the caller
+     */
+    public HttpSender(int maxConnectionsPerAddress, Duration connectTimeout, int maxBodyBytes,
+            AddressResolverGroup<? extends SocketAddress> resolver) {
         this.maxBodyBytes = maxBodyBytes;
         this.connections = ConnectionProvider.builder("idp-push")
                 .maxConnections(maxConnectionsPerAddress)
@@ -46,6 +56,7 @@ public final class HttpSender implements AutoCloseable {
                 .build();
         this.client = HttpClient.create(connections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .resolver(resolver)
                 .followRedirect(false)
                 .compress(false)
                 .keepAlive(true);
@@ -82,6 +93,9 @@ public final class HttpSender implements AutoCloseable {
 
     static Exchange failure(Throwable error, Duration timeout, long started) {
         long elapsed = elapsedMs(started);
+        if (find(error, BlockedAddressException.class) instanceof BlockedAddressException e) {
+            return new Exchange.NoResponse(Exchange.Failure.BLOCKED_ADDRESS, e.getMessage(), elapsed);
+        }
         if (error instanceof TimeoutException || find(error, ConnectTimeoutException.class) != null) {
             return new Exchange.NoResponse(Exchange.Failure.TIMEOUT,
                     "timeout: no complete response within " + timeout.toMillis() + " ms", elapsed);

@@ -22,6 +22,8 @@ import com.idp.push.delivery.HttpSender;
 import com.idp.push.delivery.OutcomeClassifier;
 import com.idp.push.delivery.RequestFactory;
 import com.idp.push.event.TaskEventParser;
+import com.idp.push.ssrf.AddressGuard;
+import com.idp.push.ssrf.GuardedAddressResolverGroup;
 import com.idp.push.webhook.WebhookRegistry;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,9 +55,11 @@ class PipelineConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    HttpSender httpSender(PushProperties properties) {
+    HttpSender httpSender(PushProperties properties, AddressGuard guard) {
         PushProperties.Http http = properties.http();
-        return new HttpSender(http.maxConnections(), http.connectTimeout(), http.maxResponseBodyBytes());
+        // every delivery, retried, replayed or sent by the test endpoint, connects only where the guard allows
+        return new HttpSender(http.maxConnections(), http.connectTimeout(), http.maxResponseBodyBytes(),
+                new GuardedAddressResolverGroup(guard));
     }
 
     @Bean(destroyMethod = "close")

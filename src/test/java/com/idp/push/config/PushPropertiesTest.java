@@ -20,6 +20,18 @@ class PushPropertiesTest {
         assertThat(properties.retry().delays()).containsExactly(
                 Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(90));
         assertThat(properties.http().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(properties.security().allowPrivateNetworks()).isFalse();
+        assertThat(properties.security().allowedCidrs()).isEmpty();
+    }
+
+    @Test
+    void allowedCidrsAreReadAndBadOnesFailStartUpNamingTheVariable() {
+        PushProperties properties = bind(Map.of("idp.push.security.allowed-cidrs", "10.20.0.0/16, fd00:1::/64"));
+        assertThat(properties.security().allowedRanges()).extracting(Object::toString)
+                .containsExactly("10.20.0.0/16", "fd00:1::/64");
+        assertThat(bind(Map.of("idp.push.security.allowed-cidrs", "")).security().allowedCidrs()).isEmpty();
+        assertThatThrownBy(() -> bind(Map.of("idp.push.security.allowed-cidrs", "10.0.0.0/8,10.0.0.0/40")))
+                .rootCause().hasMessageContaining("IDP_PUSH_ALLOWED_CIDRS").hasMessageContaining("10.0.0.0/40");
     }
 
     @Test

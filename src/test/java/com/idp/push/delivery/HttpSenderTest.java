@@ -3,19 +3,27 @@ package com.idp.push.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import com.idp.push.ssrf.AddressGuard;
+import com.idp.push.ssrf.AddressPolicy;
+import com.idp.push.ssrf.GuardedAddressResolverGroup;
 import com.idp.push.support.TestReceiver;
 
 /** The HTTP client's guarantees, against a real server on loopback. */
 class HttpSenderTest {
 
     private static final TestReceiver receiver = TestReceiver.start();
-    private static final HttpSender sender = new HttpSender(16, Duration.ofSeconds(2), 1024);
+    /** The SSRF guard on, allowing only loopback, where the receiver listens. */
+    private static final HttpSender sender = new HttpSender(16, Duration.ofSeconds(2), 1024,
+            new GuardedAddressResolverGroup(new AddressGuard(AddressPolicy.allowing("127.0.0.0/8", "::1/128"),
+                    host -> CompletableFuture.failedFuture(new UnknownHostException(host)))));
 
     @AfterAll
     static void close() {
@@ -65,6 +73,22 @@ class HttpSenderTest {
         Exchange exchange = sender.send(new DeliveryRequest(URI.create("http://127.0.0.1:1/"), Map.of(), new byte[0],
                 Duration.ofSeconds(2))).join();
         assertThat(((Exchange.NoResponse) exchange).failure()).isEqualTo(Exchange.Failure.CONNECTION);
+    }
+
+    @Test
+    void aBlockedAddressIsABlockedFailureWithTheReason() {
+        Exchange exchange = sender.send(new DeliveryRequest(URI.create("http://0x0a000005:8080/"), Map.of(), new byte[0],
+                Duration.ofSeconds(2))).join();
+        Exchange.NoResponse none = (Exchange.NoResponse) exchange;
+        assertThat(none.failure()).isEqualTo(Exchange.Failure.BLOCKED_ADDRESS);
+        assertThat(none.message()).startsWith("blocked: 10.0.0.5 is in a private range (10.0.0.0/8)");
+    }
+
+    @Test
+    void aFailedLookupIsADnsFailure() {
+        Exchange exchange = sender.send(new DeliveryRequest(URI.create("http://nowhere.test/"), Map.of(), new byte[0],
+                Duration.ofSeconds(2))).join();
+        assertThat(((Exchange.NoResponse) exchange).failure()).isEqualTo(Exchange.Failure.DNS);
     }
 
     private static Exchange send(String path, byte[] body, Duration timeout, Map<String, String> headers) {

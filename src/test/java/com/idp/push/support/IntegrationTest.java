@@ -51,6 +51,8 @@ public abstract class IntegrationTest {
         properties.add("idp.push.engine.poll-timeout", () -> "100");
         properties.add("idp.push.topics.partitions", () -> "3");
         properties.add("idp.push.api.tokens", () -> API_TOKEN + ",second-token-for-rotation");
+        // the SSRF guard stays on; only the loopback receiver is allowed
+        properties.add("idp.push.security.allowed-cidrs", () -> "127.0.0.0/8,::1/128");
     }
 
     /** A fresh id with a readable prefix, so tests never see each other's records. */
