@@ -63,7 +63,7 @@ class SecretReencryptor implements ApplicationRunner {
                 }
             } catch (SecretDecryptionException e) {
                 failed++;
-                log.error("Webhook {} keeps its secrets as stored: {}", row.id(), e.getMessage());
+                log.error("{}. Its secrets stay as stored", e.getMessage());
             } catch (RuntimeException e) {
                 failed++;
                 // the class only: a driver message could quote the statement's values

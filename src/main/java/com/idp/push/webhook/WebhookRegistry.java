@@ -106,12 +106,12 @@ public class WebhookRegistry {
             } catch (SecretDecryptionException e) {
                 webhook = previous.byId().get(row.id());
                 if (webhook == null) {
-                    log.error("Webhook {} cannot be delivered: {}", row.id(), e.getMessage());
+                    log.error("{}. This webhook is not delivered until that is fixed", e.getMessage());
                     continue;
                 }
                 // e.g. another instance re-encrypted it under a key this one does not have yet (a rolling key change)
-                log.error("Webhook {} cannot be reloaded: {}. Still delivering with the copy loaded before; "
-                        + "its stored changes apply here once the key is configured", row.id(), e.getMessage());
+                log.error("{}. Still delivering this webhook with the copy loaded before; "
+                        + "its stored changes apply here once the key is configured", e.getMessage());
             } catch (RuntimeException e) {
                 log.error("Webhook {} is unusable and skipped: {}", row.id(), e.getMessage());
                 continue;
