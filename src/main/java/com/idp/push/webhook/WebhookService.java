@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Manages webhooks for the API: validates, encrypts every secret with {@link SecretCipher} (bound to
- * the webhook id), stores, and refreshes the registry at once so this instance delivers with the new
+ * the webhook id and field), stores, and refreshes the registry at once so this instance delivers with the new
  * configuration immediately (other instances notice within their refresh interval). Secret values go
  * in, never out: views mask them.
  */
@@ -84,7 +84,8 @@ public class WebhookService {
             if (value == null) {
                 auth.put(field, existingAuth.path(field).asString());
             } else {
-                auth.put(field, field.equals(secretField) ? cipher.encrypt(SecretLocation.authConfig(draft.id(), field), value) : value);
+                auth.put(field, field.equals(secretField)
+                        ? cipher.encrypt(SecretLocation.authConfig(draft.id(), field), value) : value);
             }
         });
         String secret = draft.secretKey() == null ? existing.secretKey()
