@@ -93,7 +93,7 @@ class SecretReencryptionIT extends IntegrationTest {
         registry.refresh();
 
         assertThat(registry.find(id).orElseThrow().auth()).isEqualTo(new AuthConfig.Bearer("keep-token-ROT4"));
-        assertThat(output.getAll()).contains("Still delivering with the copy loaded before").doesNotContain("ROT4");
+        assertThat(output.getAll()).contains("Still delivering this webhook with the copy loaded before").doesNotContain("ROT4");
     }
 
     private String newId(String label) {
