@@ -22,7 +22,10 @@ final class WebhookAssembler {
         this.json = json;
     }
 
-    /** @throws IllegalArgumentException when the row cannot be used at all (bad URL, unknown auth type) */
+    /**
+     * @throws IllegalArgumentException when the row cannot be used at all (bad URL, unknown auth type)
+     * @throws SecretDecryptionException when a secret cannot be decrypted with the configured keys
+     */
     Webhook assemble(WebhookRow row) {
         JsonNode auth = json.readTree(row.authConfigJson());
         BodyTemplate template = null;
@@ -35,7 +38,7 @@ final class WebhookAssembler {
             }
         }
         return new Webhook(row.id(), row.name(), URI.create(row.url()), row.enabled(), row.ruleIds(),
-                authConfig(row.id(), row.authType(), auth), cipher.decrypt(row.id(), row.secretKey()),
+                authConfig(row.id(), row.authType(), auth), cipher.decrypt(SecretLocation.signingKey(row.id()), row.secretKey()),
                 template, templateProblem, headers(row.headersJson()),
                 row.timeoutMs() == null ? null : Duration.ofMillis(row.timeoutMs()));
     }
@@ -52,7 +55,7 @@ final class WebhookAssembler {
 
     private String secret(String id, JsonNode config, String field) {
         String stored = text(config, field);
-        return stored.isEmpty() ? stored : cipher.decrypt(id, stored);
+        return stored.isEmpty() ? stored : cipher.decrypt(SecretLocation.authConfig(id, field), stored);
     }
 
     private static String text(JsonNode config, String field) {

@@ -24,6 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
  * registry version in Postgres changes (checked every {@code idp.push.webhooks.refresh-interval}).
  * Lookups never touch the database, so deliveries go on while Postgres is down, with the last snapshot.
  *
+ * <p>A webhook whose secrets cannot be decrypted (key not configured, value altered) keeps its last good
+ * copy if this instance had loaded one, and is otherwise left out, with an error naming the webhook and
+ * the key id.
+ *
  * <p>Thread-safe: readers see one consistent snapshot; only the scheduler thread refreshes.
  */
 @Component
@@ -92,12 +96,22 @@ public class WebhookRegistry {
         if (version == snapshot.version()) {
             return;
         }
+        Snapshot previous = snapshot;
         Map<String, Webhook> byId = new HashMap<>();
         Map<String, List<Webhook>> byRule = new HashMap<>();
         for (WebhookRow row : repository.findAll()) {
             Webhook webhook;
             try {
                 webhook = assembler.assemble(row);
+            } catch (SecretDecryptionException e) {
+                webhook = previous.byId().get(row.id());
+                if (webhook == null) {
+                    log.error("{}. This webhook is not delivered until that is fixed", e.getMessage());
+                    continue;
+                }
+                // e.g. another instance re-encrypted it under a key this one does not have yet (a rolling key change)
+                log.error("{}. Still delivering this webhook with the copy loaded before; "
+                        + "its stored changes apply here once the key is configured", e.getMessage());
             } catch (RuntimeException e) {
                 log.error("Webhook {} is unusable and skipped: {}", row.id(), e.getMessage());
                 continue;

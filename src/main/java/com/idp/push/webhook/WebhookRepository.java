@@ -89,6 +89,21 @@ class WebhookRepository {
         return true;
     }
 
+    /**
+     * Replaces a webhook's stored secrets, but only if they are still the values read: a concurrent change
+     * (an API update, another instance's re-encryption) wins and this call returns false. One statement,
+     * so one transaction per row.
+     */
+    boolean replaceSecrets(String id, StoredSecrets expected, StoredSecrets replacement) {
+        return jdbc.sql("""
+                update webhooks set auth_config = cast(:auth as jsonb), secret_key = :secret
+                 where id = :id and auth_config = cast(:expectedAuth as jsonb) and secret_key = :expectedSecret""")
+                .param("id", id)
+                .param("auth", replacement.authConfigJson()).param("secret", replacement.secretKey())
+                .param("expectedAuth", expected.authConfigJson()).param("expectedSecret", expected.secretKey())
+                .update() == 1;
+    }
+
     boolean delete(String id) {
         return jdbc.sql("delete from webhooks where id = ?").param(id).update() > 0;
     }

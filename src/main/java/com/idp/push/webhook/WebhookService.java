@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Manages webhooks for the API: validates, encrypts every secret with {@link SecretCipher} (bound to
- * the webhook id), stores, and refreshes the registry at once so this instance delivers with the new
+ * the webhook id and field), stores, and refreshes the registry at once so this instance delivers with the new
  * configuration immediately (other instances notice within their refresh interval). Secret values go
  * in, never out: views mask them.
  */
@@ -75,7 +75,7 @@ public class WebhookService {
         return repository.findAll().stream().map(this::view).toList();
     }
 
-    /** The row to store: new secrets encrypted, kept secrets copied as stored (same id, so still valid). */
+    /** The row to store: new secrets encrypted, kept secrets copied as stored (same id and field, so still valid). */
     private WebhookRow stored(WebhookDraft draft, WebhookRow existing) {
         Map<String, String> auth = new LinkedHashMap<>();
         JsonNode existingAuth = existing == null ? null : json.readTree(existing.authConfigJson());
@@ -84,10 +84,12 @@ public class WebhookService {
             if (value == null) {
                 auth.put(field, existingAuth.path(field).asString());
             } else {
-                auth.put(field, field.equals(secretField) ? cipher.encrypt(draft.id(), value) : value);
+                auth.put(field, field.equals(secretField)
+                        ? cipher.encrypt(SecretLocation.authConfig(draft.id(), field), value) : value);
             }
         });
-        String secret = draft.secretKey() == null ? existing.secretKey() : cipher.encrypt(draft.id(), draft.secretKey());
+        String secret = draft.secretKey() == null ? existing.secretKey()
+                : cipher.encrypt(SecretLocation.signingKey(draft.id()), draft.secretKey());
         return new WebhookRow(draft.id(), draft.name(), draft.url(), draft.enabled(), draft.authType(),
                 json.writeValueAsString(auth), secret, draft.bodyTemplate(), json.writeValueAsString(draft.headers()),
                 draft.timeoutMs(), new TreeSet<>(draft.ruleIds()), null, null);

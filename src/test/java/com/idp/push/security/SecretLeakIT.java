@@ -89,9 +89,14 @@ class SecretLeakIT extends IntegrationTest {
             assertThat(stored).as("push_logs rows").doesNotContain(secret);
             assertThat(records).as("attempt-log and DLQ records").doesNotContain(secret);
             assertThat(String.join("\n", responses)).as("API responses").doesNotContain(secret);
+            assertThat(webhookRows).as("the webhooks table (stored encrypted)").doesNotContain(secret);
         }
         assertThat(stored).contains("***");
         assertThat(webhookRows).as("the webhooks table (stored encrypted)").isNotEmpty();
+        assertThat(jdbc.sql("""
+                select count(*) from webhooks where id in (?, ?, ?) and secret_key like 'enc:v1:%'
+                   and coalesce(auth_config->>'password', auth_config->>'token', auth_config->>'key_value') like 'enc:v1:%'""")
+                .params(basic, bearer, apiKey).query(Long.class).single()).as("every secret column encrypted").isEqualTo(3);
         assertThat(receiver.requests(failing).get(0).header("Authorization"))
                 .as("the receiver does get the credentials").isEqualTo("Basic "
                         + Base64.getEncoder().encodeToString(("u:" + PASSWORD).getBytes()));

@@ -17,7 +17,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import com.idp.push.webhook.SecretCipher;
+import com.idp.push.webhook.SecretLocation;
 import com.idp.push.webhook.WebhookRegistry;
+
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Base of the integration tests: one application context, one Kafka broker, one Postgres and one
@@ -31,6 +36,11 @@ public abstract class IntegrationTest {
     protected static final TestReceiver receiver = SharedReceiver.INSTANCE;
     /** The operator API token of the test context. */
     protected static final String API_TOKEN = "test-api-token-0123456789";
+    /** The encryption key of the test context (base64 of 32 bytes; fixed, so failures reproduce). */
+    protected static final String TEST_ENCRYPTION_KEY = "aWRwLXB1c2gtaW50ZWdyYXRpb24tdGVzdC1rZXktMzI=";
+    /** An earlier key, configured for decryption only, as during a key rotation. */
+    protected static final String TEST_OLD_ENCRYPTION_KEY = "aWRwLXB1c2gtb2xkLXJvdGF0ZWQtdGVzdC1rZXktMzI=";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().kafkaBootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all",
@@ -40,6 +50,8 @@ public abstract class IntegrationTest {
     protected JdbcClient jdbc;
     @Autowired
     protected WebhookRegistry registry;
+    @Autowired
+    protected SecretCipher cipher;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry properties) {
@@ -53,6 +65,8 @@ public abstract class IntegrationTest {
         properties.add("idp.push.api.tokens", () -> API_TOKEN + ",second-token-for-rotation");
         // the SSRF guard stays on; only the loopback receiver is allowed
         properties.add("idp.push.security.allowed-cidrs", () -> "127.0.0.0/8,::1/128");
+        properties.add("idp.push.encryption.key", () -> TEST_ENCRYPTION_KEY);
+        properties.add("idp.push.encryption.old-keys", () -> TEST_OLD_ENCRYPTION_KEY);
     }
 
     /** A fresh id with a readable prefix, so tests never see each other's records. */
@@ -60,8 +74,24 @@ public abstract class IntegrationTest {
         return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Inserts a webhook with SQL (as an operator could) and waits until the registry has it. */
+    /**
+     * Inserts a webhook with SQL, its secrets encrypted as the service stores them, and waits until the
+     * registry has it.
+     */
     protected void insertWebhook(String id, String url, String secret, List<String> rules, String authType,
+            String authConfigJson, String template, String headersJson, Integer timeoutMs) {
+        ObjectNode auth = (ObjectNode) JSON.readTree(authConfigJson);
+        for (String field : List.of("password", "token", "key_value")) {
+            if (auth.has(field)) {
+                auth.put(field, cipher.encrypt(SecretLocation.authConfig(id, field), auth.get(field).asString()));
+            }
+        }
+        insertStoredWebhook(id, url, cipher.encrypt(SecretLocation.signingKey(id), secret), rules, authType,
+                JSON.writeValueAsString(auth), template, headersJson, timeoutMs);
+    }
+
+    /** Inserts a webhook with SQL with its secret columns exactly as given (e.g. legacy clear text). */
+    protected void insertStoredWebhook(String id, String url, String secret, List<String> rules, String authType,
             String authConfigJson, String template, String headersJson, Integer timeoutMs) {
         jdbc.sql("""
                 insert into webhooks (id, name, url, enabled, auth_type, auth_config, secret_key, body_template, headers, timeout_ms)

@@ -60,6 +60,35 @@ class WebhookApiIT extends IntegrationTest {
     }
 
     @Test
+    void storesEverySecretEncryptedAndDeliversWithTheClearValues() {
+        String id = unique("WH");
+        String rule = unique("R");
+        String path = "/" + unique("enc");
+        String password = "pw-ATREST-2c7e91";
+        String signing = "signing-ATREST-0d4f5a6b";
+        ApiClient.Response created = api.post("/api/v1/webhooks", """
+                {"id":"%s","url":"%s","rule_ids":["%s"],"auth_type":"basic",
+                 "auth_config":{"username":"erp","password":"%s"},"secret_key":"%s"}"""
+                .formatted(id, receiver.url(path), rule, password, signing));
+        assertThat(created.status()).isEqualTo(201);
+
+        String row = jdbc.sql("select cast(w as text) from webhooks w where id = ?").param(id).query(String.class).single();
+        assertThat(row).doesNotContain(password).doesNotContain(signing).contains("erp");
+        assertThat(jdbc.sql("select auth_config->>'password' from webhooks where id = ?").param(id).query(String.class).single())
+                .startsWith("enc:v1:");
+        assertThat(jdbc.sql("select secret_key from webhooks where id = ?").param(id).query(String.class).single())
+                .startsWith("enc:v1:");
+
+        String task = unique("T");
+        produce(topics.input(), task, event(task, rule));
+        ReceivedRequest request = receiver.awaitRequests(path, 1, Duration.ofSeconds(30)).get(0);
+        assertThat(request.header("Authorization")).isEqualTo("Basic "
+                + java.util.Base64.getEncoder().encodeToString(("erp:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(SignatureVerifier.idpSignatureValid(signing, request)).isTrue();
+        assertThat(SignatureVerifier.standardSignatureValid(signing, request)).isTrue();
+    }
+
+    @Test
     void generatesASigningSecretWhenNoneIsGiven() {
         String id = unique("WH");
         assertThat(api.post("/api/v1/webhooks", minimal(id, receiver.url("/gen"))).status()).isEqualTo(201);
