@@ -30,4 +30,11 @@ public record ApiProperties(
             }
         }
     }
+
+    /** Never the tokens themselves: this record may end up in a log line or an actuator page. */
+    @Override
+    public String toString() {
+        return "ApiProperties[tokens=" + tokens.size() + " configured, protectedPaths=" + protectedPaths
+                + ", openPaths=" + openPaths + "]";
+    }
 }

@@ -64,4 +64,11 @@ class ApiTokenFilterTest {
         filter.doFilter(request, response, new MockFilterChain());
         return response;
     }
+
+    @Test
+    void propertiesNeverPrintTheTokens() {
+        ApiProperties properties = new ApiProperties(List.of("a-very-secret-token-123"), List.of("/api/**"), List.of());
+
+        assertThat(properties.toString()).doesNotContain("a-very-secret-token-123").contains("1 configured");
+    }
 }
