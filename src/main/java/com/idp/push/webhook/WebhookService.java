@@ -47,7 +47,9 @@ public class WebhookService {
             throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
         }
         registry.refresh();
-        return get(draft.id());
+        boolean generated = request.secretKey() == null || WebhookValidator.MASK.equals(request.secretKey());
+        WebhookView created = get(draft.id());
+        return generated ? created.withGeneratedSecretKey(draft.secretKey()) : created;
     }
 
     public WebhookView update(String id, WebhookRequest request) {
@@ -104,6 +106,6 @@ public class WebhookService {
         json.readTree(row.headersJson()).properties().forEach(e -> headers.put(e.getKey(), e.getValue().asString()));
         return new WebhookView(row.id(), row.name(), row.url(), row.enabled(), new ArrayList<>(new TreeSet<>(row.ruleIds())),
                 row.authType(), auth, row.secretKey() != null && !row.secretKey().isEmpty(), row.bodyTemplate(),
-                headers, row.timeoutMs(), row.createdAt(), row.updatedAt());
+                headers, row.timeoutMs(), row.createdAt(), row.updatedAt(), null);
     }
 }

@@ -4,10 +4,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
-/** A webhook as the API shows it: every secret value replaced by {@code "***"}. */
+/**
+ * A webhook as the API shows it: every secret value replaced by {@code "***"}.
+ *
+ * @param generatedSecretKey the signing secret the service generated, present only in the response that
+ *        created the webhook (the receiver needs it to verify signatures, and it cannot be read back later)
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record WebhookView(
         String id,
@@ -22,5 +29,11 @@ public record WebhookView(
         Map<String, String> headers,
         Integer timeoutMs,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String generatedSecretKey) {
+
+    WebhookView withGeneratedSecretKey(String secret) {
+        return new WebhookView(id, name, url, enabled, ruleIds, authType, authConfig, hasSecretKey, bodyTemplate,
+                headers, timeoutMs, createdAt, updatedAt, secret);
+    }
 }

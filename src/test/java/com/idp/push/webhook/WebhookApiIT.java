@@ -60,6 +60,28 @@ class WebhookApiIT extends IntegrationTest {
     }
 
     @Test
+    void aGeneratedSigningSecretIsShownOnceOnCreationAndSignsTheDeliveries() {
+        String id = unique("WH");
+        String rule = unique("R");
+        String path = "/" + unique("generated");
+        ApiClient.Response created = api.post("/api/v1/webhooks", """
+                {"id":"%s","url":"%s","rule_ids":["%s"]}""".formatted(id, receiver.url(path), rule));
+
+        assertThat(created.status()).isEqualTo(201);
+        String secret = created.json().path("generated_secret_key").asString();
+        assertThat(secret).startsWith("whsec_");
+        assertThat(api.get("/api/v1/webhooks/" + id).body()).doesNotContain(secret).doesNotContain("generated_secret_key");
+        assertThat(api.put("/api/v1/webhooks/" + id, """
+                {"url":"%s","rule_ids":["%s"]}""".formatted(receiver.url(path), rule)).body()).doesNotContain(secret);
+
+        String task = unique("T");
+        produce(topics.input(), task, event(task, rule));
+        ReceivedRequest request = receiver.awaitRequests(path, 1, Duration.ofSeconds(30)).get(0);
+        assertThat(SignatureVerifier.idpSignatureValid(secret, request)).isTrue();
+        assertThat(SignatureVerifier.standardSignatureValid(secret, request)).isTrue();
+    }
+
+    @Test
     void storesEverySecretEncryptedAndDeliversWithTheClearValues() {
         String id = unique("WH");
         String rule = unique("R");
