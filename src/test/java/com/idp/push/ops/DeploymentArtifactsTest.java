@@ -243,7 +243,9 @@ class DeploymentArtifactsTest {
         String topicsJob = read("helm/idp-push/templates/topics-job.yaml");
         assertThat(topicsJob).contains("\"helm.sh/hook\": pre-install,pre-upgrade")
                 .contains("--create --if-not-exists").contains("idp.push.retry-{{ trim . }}s")
-                .contains("--partitions {{ .Values.kafka.partitions }}");
+                .contains("--partitions {{ .Values.kafka.partitions }}")
+                // Helm reads numbers as float64: without int64 8388608 would render as 8.388608e+06
+                .contains("max.message.bytes={{ .Values.topics.maxMessageBytes | int64 }}");
         for (String topic : allTopics()) {
             if (!TOPICS.isDelayTopic(topic)) {
                 assertThat(topicsJob).contains(topic);
