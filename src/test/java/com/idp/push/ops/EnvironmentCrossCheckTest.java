@@ -46,18 +46,6 @@ class EnvironmentCrossCheckTest {
     /** Read by the JVM or by the image's entry point, not by Spring. */
     private static final Set<String> JVM_AND_CONTAINER = Set.of("JAVA_TOOL_OPTIONS", "JAVA_OPTS", "TZ");
 
-    /**
-     * Environment variables added by features not yet in application.yml on this branch (push-log retention,
-     * secret encryption, SSRF guard). The lead can prune each entry once its branch is merged: the
-     * derived set then contains it.
-     */
-    private static final Set<String> PENDING_FEATURES = Set.of(
-            "PUSH_LOG_RETENTION_DAYS",          // idp.push.retention.days
-            "IDP_PUSH_ENCRYPTION_KEY",          // idp.push.encryption.key
-            "IDP_PUSH_ENCRYPTION_OLD_KEYS",     // idp.push.encryption.old-keys
-            "IDP_PUSH_ALLOW_PRIVATE_NETWORKS",  // idp.push.security.allow-private-networks
-            "IDP_PUSH_ALLOWED_CIDRS");          // idp.push.security.allowed-cidrs
-
     /** SPEC §7: each must be settable from compose and from the chart. */
     private static final List<String> SPEC_VARIABLES = List.of("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "DATABASE_USER",
             "DATABASE_PASSWORD", "PUSH_TIMEOUT", "PUSH_RETRY_MAX", "PUSH_RETRY_DELAYS", "PUSH_LOG_RETENTION_DAYS",
@@ -99,7 +87,6 @@ class EnvironmentCrossCheckTest {
         }
         assertThat(files).as("Spring Boot configuration metadata on the classpath").isPositive();
         exact.addAll(JVM_AND_CONTAINER);
-        exact.addAll(PENDING_FEATURES);
     }
 
     @Test
