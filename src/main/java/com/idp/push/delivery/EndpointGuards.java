@@ -51,9 +51,8 @@ public final class EndpointGuards {
 
     /** Lets an attempt to the webhook's endpoint start, or says why it may not. */
     public Admission admit(String webhookId, String url) {
-        Guard guard = guards.compute(webhookId, (id, current) -> current != null && current.url().equals(url) ? current
-                : new Guard(url, replace(bulkheads, id, current == null ? null : current.bulkhead()),
-                        replace(breakers, id, current == null ? null : current.breaker())));
+        Guard guard = guards.compute(webhookId,
+                (id, current) -> current != null && current.url().equals(url) ? current : freshGuard(id, url));
         if (!guard.breaker().tryAcquirePermission()) {
             return new Admission.Refused(Exchange.Failure.CIRCUIT_OPEN, "circuit open: recent attempts to this endpoint "
                     + "failed; not sent, retried later (" + guard.breaker().getMetrics().getFailureRate() + "% failed)");
@@ -67,22 +66,11 @@ public final class EndpointGuards {
         return new Admission.Admitted(new Pass(guard));
     }
 
-    private static Bulkhead replace(BulkheadRegistry registry, String id, Bulkhead old) {
-        if (old == null) {
-            return registry.bulkhead(id);
-        }
-        Bulkhead fresh = Bulkhead.of(id, registry.getDefaultConfig());
-        registry.replace(id, fresh);
-        return fresh;
-    }
-
-    private static CircuitBreaker replace(CircuitBreakerRegistry registry, String id, CircuitBreaker old) {
-        if (old == null) {
-            return registry.circuitBreaker(id);
-        }
-        CircuitBreaker fresh = CircuitBreaker.of(id, registry.getDefaultConfig());
-        registry.replace(id, fresh);
-        return fresh;
+    /** A new webhook, or one whose URL changed: the old endpoint's history says nothing about the new one. */
+    private Guard freshGuard(String id, String url) {
+        bulkheads.remove(id);
+        breakers.remove(id);
+        return new Guard(url, bulkheads.bulkhead(id), breakers.circuitBreaker(id));
     }
 
     /** Whether an attempt may start. */
