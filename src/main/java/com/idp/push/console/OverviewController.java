@@ -111,6 +111,17 @@ class OverviewController {
                         b.deadLetters = rs.getLong("dead");
                     }
                 });
+        Percentiles overall = jdbc.sql("""
+                select percentile_cont(0.5) within group (order by duration_ms) as p50,
+                       percentile_cont(0.95) within group (order by duration_ms) as p95,
+                       percentile_cont(0.99) within group (order by duration_ms) as p99
+                  from push_logs
+                 where created_at >= :since and not dead_lettered
+                   and (cast(:webhook as text) is null or webhook_id = :webhook)""")
+                .param("since", Timestamp.from(since)).param("webhook", webhook)
+                .query((rs, row) -> new Percentiles((Double) rs.getObject("p50"), (Double) rs.getObject("p95"),
+                        (Double) rs.getObject("p99")))
+                .single();
         long dlqSize = jdbc.sql("""
                 select count(*) from dead_letters where status = 'pending'
                    and (cast(:webhook as text) is null or webhook_id = :webhook)""")
@@ -124,7 +135,7 @@ class OverviewController {
         ConsumerLag consumerLag = new ConsumerLag(lag.groupId(), latest == null ? null : latest.total(),
                 latest == null ? Map.of() : latest.byTopic(), latest == null ? null : latest.at(), lagPoints,
                 lag.lastError());
-        return new Timeseries(hours, webhook, bucket, views, dlqSize, consumerLag);
+        return new Timeseries(hours, webhook, bucket, views, overall, dlqSize, consumerLag);
     }
 
     static long bucketSeconds(int hours) {
@@ -158,8 +169,13 @@ class OverviewController {
 
     /** The answer: buckets oldest first, every bucket of the window present (empty ones with zeros). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Timeseries(int hours, String webhookId, long bucketSeconds, List<BucketView> buckets, long dlqSize,
-            ConsumerLag consumerLag) {
+    record Timeseries(int hours, String webhookId, long bucketSeconds, List<BucketView> buckets, Percentiles overall,
+            long dlqSize, ConsumerLag consumerLag) {
+    }
+
+    /** Attempt duration percentiles over the whole window; null when there were no attempts. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Percentiles(Double p50Ms, Double p95Ms, Double p99Ms) {
     }
 
     /** One bucket; percentiles and success rate are null when it has no attempts. */
