@@ -27,8 +27,8 @@ async function route() {
   if (!signedIn) {
     document.title = 'Sign in · idp-push console';
     replace(main, signInPage(() => {
-      location.hash = parts.length && parts[0] !== 'signin' ? location.hash : '#/overview';
-      route();
+      if (!parts.length || parts[0] === 'signin') location.hash = '#/overview'; // hashchange routes
+      else route();
     }));
     return;
   }

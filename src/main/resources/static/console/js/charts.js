@@ -45,10 +45,10 @@ export function timeChart(opts) {
   } else {
     for (const se of series) for (const p of se.points) if (p.v !== null && p.v > top) top = p.v;
   }
-  const yMax = opts.max ?? niceMax(top);
+  const yMax = opts.max ?? niceMax(Math.max(top, opts.minMax || 0));
   const y = (v) => M.top + plotH - (v / yMax) * plotH;
 
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': opts.summary || title, preserveAspectRatio: 'none' });
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': opts.summary || title });
   for (const frac of [0, 0.5, 1]) {
     const yy = y(yMax * frac);
     svg.append(s('line', { x1: M.left, x2: W - M.right, y1: yy, y2: yy, class: frac === 0 ? 'axis' : 'grid' }));
@@ -89,7 +89,7 @@ export function timeChart(opts) {
       if (path) svg.append(s('path', { d: path, stroke: se.color, fill: 'none', 'stroke-width': 2 }));
     }
   }
-  const empty = series.every((se) => se.points.every((p) => !p.v));
+  const empty = series.every((se) => se.points.every((p) => (kind === 'bars' ? !p.v : p.v === null || p.v === undefined)));
   return h('figure', { className: 'chart-box', id },
     h('figcaption', {}, title),
     svg,

@@ -61,7 +61,7 @@ export function overviewPage(params) {
 
     replace(charts,
       timeChart({
-        id: 'chart-attempts', title: `Attempts ${per}`, from, to, kind: 'bars', format: count,
+        id: 'chart-attempts', title: `Attempts ${per}`, from, to, kind: 'bars', format: count, minMax: 2,
         series: [
           { name: 'successful', color: '#2e9e6a', points: buckets.map((b) => ({ t: b.t, w: bucketMs, v: b.successful_attempts })) },
           { name: 'failed', color: '#c23c5a', points: buckets.map((b) => ({ t: b.t, w: bucketMs, v: b.attempts - b.successful_attempts })) }],
@@ -79,15 +79,15 @@ export function overviewPage(params) {
       }),
       timeChart({
         id: 'chart-stages', title: `Attempts by stage ${per} (intake = first attempts; retry topics, replay = re-push, api = test)`, from, to,
-        kind: 'bars', format: count, legend: true,
+        kind: 'bars', format: count, minMax: 2, legend: true,
         series: stages.map((stage, i) => ({ name: stage, color: PALETTE[i % PALETTE.length], points: buckets.map((b) => ({ t: b.t, w: bucketMs, v: b.attempts_by_stage[stage] || 0 })) })),
       }),
       timeChart({
-        id: 'chart-dead', title: `Dead letters ${per}`, from, to, kind: 'bars', format: count,
+        id: 'chart-dead', title: `Dead letters ${per}`, from, to, kind: 'bars', format: count, minMax: 2,
         series: [{ name: 'dead letters', color: '#c23c5a', points: buckets.map((b) => ({ t: b.t, w: bucketMs, v: b.dead_letters })) }],
       }),
       timeChart({
-        id: 'chart-lag', title: `Consumer lag (group ${lag.group_id}; sampled by this instance since it started)`, from, to, kind: 'lines', format: count,
+        id: 'chart-lag', title: `Consumer lag (group ${lag.group_id}; sampled by this instance since it started)`, from, to, kind: 'lines', format: count, minMax: 2,
         series: [{ name: 'lag', color: PALETTE[2], points: lag.samples.map((p) => ({ t: new Date(p.at), v: p.lag })) }],
       }));
   }

@@ -15,6 +15,7 @@ export function tasksPage(taskId) {
   const status = h('div', { id: 'task-status' });
   const timeline = h('div', { id: 'task-timeline' });
   let timer = null;
+  let emptyPolls = 0;
 
   async function refresh(quiet) {
     if (!taskId) return;
@@ -26,7 +27,10 @@ export function tasksPage(taskId) {
       for (const li of timeline.querySelectorAll('li[data-id]')) if (open.has(li.dataset.id)) li.querySelector('details')?.setAttribute('open', '');
       // keep watching while a delivery is still on its way
       clearTimeout(timer);
-      if (webhooks.some((w) => w.status === 'retrying')) timer = setTimeout(() => refresh(true), 2000);
+      // and for a little while when nothing is recorded yet (the event may just have been published)
+      if (webhooks.some((w) => w.status === 'retrying') || (!webhooks.length && emptyPolls++ < 15)) {
+        timer = setTimeout(() => refresh(true), 2000);
+      }
       return renderStatus(webhooks);
     };
     if (quiet) {
