@@ -76,19 +76,10 @@ export function toast(message) {
   toastTimer = setTimeout(() => el.classList.remove('shown'), 5000);
 }
 
+/** A body exactly as stored (never reformatted: what was sent or received is what is shown). */
 export function pre(text, label) {
   if (text === null || text === undefined || text === '') return h('p', { className: 'muted' }, `(no ${label || 'body'})`);
-  return h('pre', { className: 'body', tabindex: '0', 'aria-label': label || 'body' }, prettyJson(text));
-}
-
-function prettyJson(text) {
-  const trimmed = text.trim();
-  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return text;
-  try {
-    return JSON.stringify(JSON.parse(trimmed), null, 2);
-  } catch {
-    return text; // shown as stored, e.g. a truncated body
-  }
+  return h('pre', { className: 'body', tabindex: '0', 'aria-label': label || 'body' }, text);
 }
 
 export function headersTable(headers, caption) {
