@@ -261,8 +261,9 @@ class ConsoleBrowserIT extends IntegrationTest {
         insertWebhook(webhook, receiver.url("/" + unique("overview")), "s3cret-signing-key-0003", unique("R"));
         assertThat(api.post("/api/v1/webhooks/" + webhook + "/test", null).json().path("success").asBoolean()).isTrue();
 
-        open("#/overview");
+        open("#/overview?hours=1");
         waitUntil(() -> !driver.findElements(By.cssSelector("#chart-attempts svg rect")).isEmpty());
+        assertThat(driver.findElement(By.id("chart-attempts")).getText()).contains("Attempts per 1 min");
         assertThat(driver.findElements(By.cssSelector("#ov-charts figure"))).hasSize(6);
         assertThat(driver.findElement(By.id("tile-success")).getText()).contains("%");
         assertThat(driver.findElement(By.id("tile-latency")).getText()).contains("ms");
