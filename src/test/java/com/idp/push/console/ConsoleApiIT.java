@@ -93,6 +93,7 @@ class ConsoleApiIT extends IntegrationTest {
         assertThat(ts.path("consumer_lag").path("group_id").asString()).isEqualTo("idp-push");
 
         assertThat(api.get("/api/v1/stats/timeseries?hours=0").status()).isEqualTo(400);
+        assertThat(api.withoutToken().get("/v3/api-docs").json().path("paths").has("/api/v1/stats/timeseries")).isTrue();
         assertThat(api.get("/api/v1/stats/timeseries?hours=24").json().path("buckets").size()).isLessThanOrEqualTo(72);
     }
 
