@@ -45,6 +45,7 @@ export function webhooksPage() {
   async function test(w) {
     result.hidden = false;
     replace(result, h('p', { 'aria-busy': 'true' }, `Sending a test delivery to ${w.id}…`));
+    result.scrollIntoView({ block: 'nearest' });
     try {
       const r = await post(`/webhooks/${enc(w.id)}/test`);
       replace(result,
@@ -86,7 +87,7 @@ export function webhooksPage() {
     title: 'Webhooks',
     node: h('section', {},
       h('div', { className: 'heading' }, h('h1', {}, 'Webhooks'), h('a', { className: 'button primary', href: '#/webhooks/new', id: 'new-webhook' }, 'New webhook')),
-      list, result),
+      result, list),
   };
 }
 
