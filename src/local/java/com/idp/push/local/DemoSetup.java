@@ -49,6 +49,7 @@ class DemoSetup {
 
                 ==================================================================================
                  idp-push is running locally (profile 'local')
+                   console      %1$s/console/     sign in with the token below
                    API          %1$s/api/v1       token: %2$s
                    API docs     %1$s/swagger-ui.html
                    health       %1$s/actuator/health

@@ -1,5 +1,7 @@
 package com.idp.push.pushlog;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +24,7 @@ class PushLogController {
 
     static final int MAX_LIMIT = 1000;
     static final int MAX_HOURS = 24 * 366;
+    static final List<String> DLQ_STATUSES = List.of("pending", "requeued", "all");
 
     private final PushLogQueries queries;
     private final DeadLetterRequeuer requeuer;
@@ -44,14 +47,22 @@ class PushLogController {
     }
 
     @GetMapping("/dlq")
-    @Operation(summary = "Pending dead letters, newest first")
+    @Operation(summary = "Dead letters, newest first: pending ones by default; filter by webhook, task, time "
+            + "(dead_at in [since, until), ISO-8601 instants) and status (pending, requeued or all)")
     DeadLetters deadLetters(@RequestParam(defaultValue = "100") int limit,
             @RequestParam(name = "webhook_id", required = false) String webhookId,
-            @RequestParam(name = "task_id", required = false) String taskId) {
+            @RequestParam(name = "task_id", required = false) String taskId,
+            @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until,
+            @RequestParam(defaultValue = "pending") String status) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new InvalidParameterException("limit", "must be between 1 and " + MAX_LIMIT);
         }
-        return new DeadLetters(queries.pendingDeadLetters(limit, blankToNull(webhookId), blankToNull(taskId)));
+        if (!DLQ_STATUSES.contains(status)) {
+            throw new InvalidParameterException("status", "must be one of " + DLQ_STATUSES);
+        }
+        return new DeadLetters(queries.deadLetters(limit, blankToNull(webhookId), blankToNull(taskId),
+                instant("since", since), instant("until", until), "all".equals(status) ? null : status));
     }
 
     @PostMapping("/tasks/{taskId}/retry-push")
@@ -73,6 +84,17 @@ class PushLogController {
             throw new InvalidParameterException("hours", "must be between 1 and " + MAX_HOURS);
         }
         return queries.stats(hours, blankToNull(webhookId));
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new InvalidParameterException(name, "must be an ISO-8601 instant such as 2025-12-14T10:00:00Z");
+        }
     }
 
     private static String blankToNull(String value) {

@@ -79,14 +79,28 @@ public class PushLogQueries {
 
     /** Pending dead letters, newest first, optionally of one webhook and/or one task. */
     public List<DeadLetterView> pendingDeadLetters(int limit, String webhookId, String taskId) {
+        return deadLetters(limit, webhookId, taskId, null, null, "pending");
+    }
+
+    /**
+     * Dead letters, newest first, optionally of one webhook and/or one task, dead within [{@code since},
+     * {@code until}), and in one status ({@code pending}, {@code requeued}) or any ({@code null}).
+     */
+    public List<DeadLetterView> deadLetters(int limit, String webhookId, String taskId, Instant since, Instant until,
+            String status) {
         return jdbc.sql("select " + DEAD_LETTER_COLUMNS + " " + """
                  from dead_letters
-                 where status = 'pending'
+                 where (cast(:status as text) is null or status = :status)
                    and (cast(:webhook as text) is null or webhook_id = :webhook)
                    and (cast(:task as text) is null or task_id = :task)
+                   and (cast(:since as timestamptz) is null or dead_at >= :since)
+                   and (cast(:until as timestamptz) is null or dead_at < :until)
                  order by dead_at desc, id desc
                  limit :limit""")
-                .param("webhook", webhookId).param("task", taskId).param("limit", limit)
+                .param("status", status).param("webhook", webhookId).param("task", taskId)
+                .param("since", since == null ? null : Timestamp.from(since))
+                .param("until", until == null ? null : Timestamp.from(until))
+                .param("limit", limit)
                 .query(PushLogQueries::deadLetter).list();
     }
 

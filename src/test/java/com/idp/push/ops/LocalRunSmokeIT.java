@@ -80,7 +80,7 @@ class LocalRunSmokeIT {
                 .failFast("the local run exited", () -> !run.isAlive())
                 .until(() -> healthy());
         String log = read(output);
-        assertThat(log).contains("/swagger-ui.html").contains("token: ");
+        assertThat(log).contains("/swagger-ui.html").contains("/console/").contains("token: ");
         String token = read(copy.resolve("data/api-token")).trim();
         assertThat(log).contains(token);
         ApiClient api = new ApiClient(port, token);
