@@ -111,8 +111,11 @@ final class PipelineCodec {
     }
 
     private <T> Decoded<T> read(byte[] value, NodeReader<T> reader) {
-        if (value == null || value.length == 0) {
-            return new Decoded.Bad<>("empty-value", "record value is null or empty");
+        if (value == null) {
+            return new Decoded.Bad<>("null-value", "record value is null (tombstone)");
+        }
+        if (value.length == 0) {
+            return new Decoded.Bad<>("empty-value", "record value is empty");
         }
         try {
             JsonNode node = json.readTree(value);
