@@ -135,7 +135,7 @@ public record PushProperties(
             @DefaultValue("50") int breakerWindow,
             /** Attempts before the breaker may open. */
             @DefaultValue("20") int breakerMinimumCalls,
-            /** Failed attempts (no answer, or 5xx), in percent of the window, that open the breaker. */
+            /** Attempts without an answer (timeout, connection failure; not 5xx answers), in percent of the window, that open the breaker. */
             @DefaultValue("50") float breakerFailureRate,
             /** How long an open breaker refuses attempts before letting a few trial attempts through. */
             @DurationUnit(ChronoUnit.SECONDS) @DefaultValue("30") Duration breakerOpenFor,

@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Isolates endpoints from each other: per webhook, a bulkhead (a limit on concurrent attempts) and a
  * circuit breaker (resilience4j). An endpoint that hangs can hold at most its bulkhead's slots; once
- * enough of its attempts failed, its breaker opens and further attempts fail at once, without a request,
+ * enough of its attempts got no answer, its breaker opens and further attempts fail at once, without a request,
  * into the next retry stage. Either way the records that also carry deliveries to healthy endpoints
  * complete quickly, so one bad receiver does not back up everyone else (no head-of-line blocking).
  *
@@ -103,12 +103,17 @@ public final class EndpointGuards {
     }
 
     /**
-     * What counts against an endpoint's health: no answer at all, or a server error. A 4xx is an answer
-     * about this one request (bad credentials, a rejected payload), not a sign the endpoint is down.
+     * What counts against an endpoint's health: no answer at all (timeout, connection, DNS, TLS or
+     * protocol failure), the failures that hold a slot and a connection for up to the deadline. An answer
+     * of any status came back, so the endpoint is up and cost no more than a success: a 5xx is left to the
+     * retry schedule (and its Retry-After), a 4xx is about this one request. Counting 5xx answers made a
+     * receiver that answers 503 to first attempts and 200 to retries open the breaker, after which its
+     * retries were refused without a request and every delivery ended in the DLQ (benchmark S5,
+     * docs/performance.md).
      */
     static boolean endpointFailed(Exchange exchange) {
-        if (exchange instanceof Exchange.Response response) {
-            return response.status() >= 500;
+        if (exchange instanceof Exchange.Response) {
+            return false;
         }
         return switch (((Exchange.NoResponse) exchange).failure()) {
             case TIMEOUT, CONNECTION, DNS, TLS, PROTOCOL -> true;

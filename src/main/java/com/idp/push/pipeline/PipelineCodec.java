@@ -1,12 +1,15 @@
 package com.idp.push.pipeline;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
+import java.util.Map;
 
 import com.idp.push.event.ParsedEvent;
 import com.idp.push.event.TaskEvent;
 import com.idp.push.event.TaskEventParser;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -81,29 +84,57 @@ final class PipelineCodec {
         });
     }
 
+    /**
+     * Written with a streaming generator rather than through an {@code ObjectNode}: this runs once per
+     * attempt, and building the tree (header maps converted with {@code valueToTree}) was one of the
+     * largest costs of a delivery in the benchmark's profile (docs/performance.md).
+     */
     byte[] encodeAttempt(AttemptLog attempt) {
-        ObjectNode node = json.createObjectNode();
-        node.put("attempt_id", attempt.attemptId());
-        node.put("task_id", attempt.taskId());
-        node.put("webhook_id", attempt.webhookId());
-        node.put("delivery_id", attempt.deliveryId());
-        node.put("retry_count", attempt.retryCount());
-        node.put("http_status", attempt.httpStatus());
-        node.put("request_url", attempt.requestUrl());
-        node.set("request_headers", json.valueToTree(attempt.requestHeaders()));
-        node.put("request_body", attempt.requestBody());
-        node.set("response_headers", json.valueToTree(attempt.responseHeaders()));
-        node.put("response_body", attempt.responseBody());
-        node.put("duration_ms", attempt.durationMs());
-        node.put("success", attempt.success());
-        node.put("outcome", attempt.outcome());
-        node.put("error_message", attempt.errorMessage());
-        node.put("stage", attempt.stage());
-        node.put("created_at", text(attempt.createdAt()));
-        if (attempt.event() != null) {
-            node.set("event", attempt.event());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + length(attempt.requestBody()) * 11 / 10
+                + length(attempt.responseBody()) + (attempt.event() == null ? 0 : 2048));
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("attempt_id", attempt.attemptId());
+            g.writeStringProperty("task_id", attempt.taskId());
+            g.writeStringProperty("webhook_id", attempt.webhookId());
+            g.writeStringProperty("delivery_id", attempt.deliveryId());
+            g.writeNumberProperty("retry_count", attempt.retryCount());
+            if (attempt.httpStatus() == null) {
+                g.writeNullProperty("http_status");
+            } else {
+                g.writeNumberProperty("http_status", attempt.httpStatus().intValue());
+            }
+            g.writeStringProperty("request_url", attempt.requestUrl());
+            writeMap(g, "request_headers", attempt.requestHeaders());
+            g.writeStringProperty("request_body", attempt.requestBody());
+            writeMap(g, "response_headers", attempt.responseHeaders());
+            g.writeStringProperty("response_body", attempt.responseBody());
+            g.writeNumberProperty("duration_ms", attempt.durationMs());
+            g.writeBooleanProperty("success", attempt.success());
+            g.writeStringProperty("outcome", attempt.outcome());
+            g.writeStringProperty("error_message", attempt.errorMessage());
+            g.writeStringProperty("stage", attempt.stage());
+            g.writeStringProperty("created_at", text(attempt.createdAt()));
+            if (attempt.event() != null) {
+                g.writeName("event");
+                g.writeTree(attempt.event());
+            }
+            g.writeEndObject();
         }
-        return json.writeValueAsBytes(node);
+        return out.toByteArray();
+    }
+
+    private static void writeMap(JsonGenerator g, String name, Map<String, String> map) {
+        g.writeName(name);
+        g.writeStartObject();
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            g.writeStringProperty(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     private interface NodeReader<T> {
