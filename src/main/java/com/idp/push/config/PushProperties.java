@@ -98,7 +98,10 @@ public record PushProperties(
             @DefaultValue("idp-push") String groupId,
             /** Consumer threads (each a KafkaConsumer in the group); more than the partition count idle. */
             @DefaultValue("1") int consumers,
-            /** Records whose deliveries are running, per partition, before the partition is paused (backpressure). */
+            /**
+             * Deliveries running per partition (a record counts once per webhook it fans out to) before the
+             * partition is paused (backpressure).
+             */
             @DefaultValue("512") int maxInFlightPerPartition,
             /**
              * Records dispatched but not yet committed, per partition (running, or completed behind a slower one)
@@ -129,13 +132,13 @@ public record PushProperties(
      * engine's in-flight slots and back up deliveries to every other endpoint.
      */
     public record Endpoints(
-            /** Attempts in flight to one webhook; more fail fast (not sent) into the next retry stage. */
+            /** Attempts in flight to one webhook; more wait in the first delay topic, spending no retry. */
             @DefaultValue("1000") int maxConcurrent,
             /** Attempts the breaker judges over (count-based sliding window). */
             @DefaultValue("50") int breakerWindow,
             /** Attempts before the breaker may open. */
             @DefaultValue("20") int breakerMinimumCalls,
-            /** Attempts without an answer (timeout, connection failure; not 5xx answers), in percent of the window, that open the breaker. */
+            /** Attempts without an answer (timeout, connection; a 5xx is an answer), in % of the window, that open it. */
             @DefaultValue("50") float breakerFailureRate,
             /** How long an open breaker refuses attempts before letting a few trial attempts through. */
             @DurationUnit(ChronoUnit.SECONDS) @DefaultValue("30") Duration breakerOpenFor,

@@ -17,10 +17,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Isolates endpoints from each other: per webhook, a bulkhead (a limit on concurrent attempts) and a
- * circuit breaker (resilience4j). An endpoint that hangs can hold at most its bulkhead's slots; once
- * enough of its attempts got no answer, its breaker opens and further attempts fail at once, without a request,
- * into the next retry stage. Either way the records that also carry deliveries to healthy endpoints
- * complete quickly, so one bad receiver does not back up everyone else (no head-of-line blocking).
+ * circuit breaker (resilience4j). An endpoint that hangs can hold at most its bulkhead's slots (the
+ * delivery processor parks refused deliveries in a delay topic); once enough of its attempts got no
+ * answer, its breaker opens and further attempts fail at once, without a request, into the next retry
+ * stage. Either way the records that also carry deliveries to healthy endpoints complete quickly, so one
+ * bad receiver does not back up everyone else (no head-of-line blocking).
  *
  * <p>Keyed by webhook id rather than host: two customers on the same SaaS host do not trip each other's
  * breaker. A webhook whose URL changes gets a fresh breaker and bulkhead. Admission never blocks: it runs
@@ -122,7 +123,7 @@ public final class EndpointGuards {
     }
 
     /**
-     * @param maxConcurrent attempts in flight per webhook; beyond it attempts fail fast into the next retry
+     * @param maxConcurrent attempts in flight per webhook; beyond it attempts are refused at once
      * @param breakerWindow attempts the breaker looks back over
      * @param breakerMinimumCalls attempts before the breaker may judge
      * @param breakerFailureRate percentage of failed attempts that opens the breaker

@@ -94,7 +94,7 @@ final class ConsumerLoop implements Runnable {
                 applyPauses(now);
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPollTimeout(now));
                 dispatch(records);
-                inFlight = partitions.values().stream().mapToInt(s -> s.tracker.running()).sum();
+                inFlight = partitions.values().stream().mapToInt(s -> s.runningDeliveries.get()).sum();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -130,10 +130,14 @@ final class ConsumerLoop implements Runnable {
                     consumer.seek(partition, record.offset());
                     break;
                 }
+                Dispatch.Started started = (Dispatch.Started) dispatch;
                 OffsetTracker.Entry entry = state.tracker.dispatched(record.offset(), record.serializedValueSize());
-                ((Dispatch.Started) dispatch).done().whenComplete(
+                state.runningDeliveries.addAndGet(started.deliveries().size());
+                started.deliveries().forEach(delivery ->
+                        delivery.whenComplete((ignored, error) -> state.runningDeliveries.decrementAndGet()));
+                started.done().whenComplete(
                         (ignored, error) -> completions.add(new Completion(state, entry, error)));
-                if (limits.full(state.tracker)) {
+                if (limits.full(state)) {
                     state.backpressured = true;
                     if (i + 1 < batch.size()) {
                         consumer.seek(partition, batch.get(i + 1).offset());
@@ -170,7 +174,7 @@ final class ConsumerLoop implements Runnable {
         if (completion.error() == null) {
             state.tracker.completed(completion.entry());
             state.consecutiveRewinds = 0;
-            if (state.backpressured && limits.drained(state.tracker)) {
+            if (state.backpressured && limits.drained(state)) {
                 state.backpressured = false;
             }
         } else {
@@ -201,6 +205,9 @@ final class ConsumerLoop implements Runnable {
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
         for (PartitionState state : partitions.values()) {
+            if (state.backpressured && state.rewindTo < 0 && limits.drained(state)) {
+                state.backpressured = false; // deliveries finished although their records have not
+            }
             boolean shouldPause = state.shouldPause(now);
             if (shouldPause && !state.paused) {
                 pause.add(state.partition);
@@ -325,7 +332,7 @@ final class ConsumerLoop implements Runnable {
         }
     }
 
-    /** Records whose deliveries are running, as of the loop's last iteration (for the in-flight gauge). */
+    /** Deliveries running, as of the loop's last iteration (for the in-flight gauge). */
     int inFlight() {
         return inFlight;
     }

@@ -24,6 +24,12 @@ public final class DeliveryMetrics {
                 .register(registry).record(Duration.ofMillis(durationMs));
     }
 
+    /** A delivery not attempted now (e.g. its endpoint's bulkhead was full) and put back in a delay topic. */
+    void deferred(String reason) {
+        Counter.builder("idp.push.deferred").description("Deliveries put back in a delay topic without an attempt")
+                .tag("reason", reason).register(registry).increment();
+    }
+
     void deadLettered(String reason) {
         Counter.builder("idp.push.dead.letters").description("Deliveries handed to the DLQ")
                 .tag("reason", reason).register(registry).increment();

@@ -112,6 +112,9 @@ public final class DeliveryProcessor {
     /** Publishes the attempt log and, after a failure, the retry or dead letter. */
     CompletableFuture<Void> route(AttemptResult result, Webhook webhook, String stage) {
         Delivery delivery = result.delivery();
+        if (notSentBecauseBusy(result)) {
+            return defer(delivery);
+        }
         Verdict verdict = result.verdict();
         String outcome;
         CompletableFuture<Void> next;
@@ -144,8 +147,27 @@ public final class DeliveryProcessor {
                 OutboundProducer.headers(PipelineHeaders.DELIVERY_ID, delivery.deliveryId()));
     }
 
+    private static boolean notSentBecauseBusy(AttemptResult result) {
+        return result.exchange() instanceof Exchange.NoResponse none && none.failure() == Exchange.Failure.ENDPOINT_BUSY;
+    }
+
+    /**
+     * An attempt the endpoint's bulkhead refused was never made: the delivery waits in the first delay topic
+     * with its attempt number and retry budget unchanged, and no attempt is logged. A burst to one busy
+     * endpoint is thereby queued in Kafka instead of spending retries; an endpoint that is down rather than
+     * busy opens its circuit breaker, whose refusals do count as attempts.
+     */
+    private CompletableFuture<Void> defer(Delivery delivery) {
+        metrics.deferred("endpoint-busy");
+        return toDelayTopic(delivery, topics.retryPolicy().delayBefore(0, null));
+    }
+
     private CompletableFuture<Void> scheduleRetry(Delivery next, Duration retryAfter) {
-        Duration wait = topics.retryPolicy().delayBefore(next.retry() - 1, retryAfter);
+        return toDelayTopic(next, topics.retryPolicy().delayBefore(next.retry() - 1, retryAfter));
+    }
+
+    /** Parks the delivery in the delay topic for {@code wait}, due then (the idp-due-at header). */
+    private CompletableFuture<Void> toDelayTopic(Delivery next, Duration wait) {
         Instant due = clock.instant().plus(wait);
         return producer.send(topics.retryPolicy().topicFor(wait), next.event().taskId(), codec.encodeDelivery(next),
                 OutboundProducer.headers(

@@ -1,5 +1,7 @@
 package com.idp.push.pipeline;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -12,6 +14,8 @@ final class PartitionState {
 
     final TopicPartition partition;
     final OffsetTracker tracker = new OffsetTracker();
+    /** Deliveries of this partition's records still running; decremented by each as it completes, on any thread. */
+    final AtomicInteger runningDeliveries = new AtomicInteger();
     /** Epoch ms before which the partition stays paused (a delay record not due, or a rewind backoff). */
     long resumeAtMs;
     boolean backpressured;

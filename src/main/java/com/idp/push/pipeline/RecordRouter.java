@@ -56,7 +56,7 @@ final class RecordRouter implements RecordHandler {
     public Dispatch handle(ConsumerRecord<byte[], byte[]> record) {
         String topic = record.topic();
         if (topic.equals(topics.input())) {
-            return new Dispatch.Started(intake(record));
+            return intake(record);
         }
         if (topic.equals(topics.replay())) {
             return new Dispatch.Started(replay(record));
@@ -72,24 +72,24 @@ final class RecordRouter implements RecordHandler {
         return new Dispatch.Started(invalid(record, "unexpected-topic", "idp-push does not consume " + topic));
     }
 
-    private CompletableFuture<?> intake(ConsumerRecord<byte[], byte[]> record) {
+    private Dispatch.Started intake(ConsumerRecord<byte[], byte[]> record) {
         ParsedEvent parsed = parser.parse(record.value());
         if (parsed instanceof ParsedEvent.Invalid invalid) {
-            return invalid(record, invalid.reason(), invalid.detail());
+            return new Dispatch.Started(invalid(record, invalid.reason(), invalid.detail()));
         }
         TaskEvent event = ((ParsedEvent.Valid) parsed).event();
         List<Webhook> webhooks = registry.resolve(event);
         if (webhooks.isEmpty()) {
             metrics.eventWithoutWebhooks();
             log.debug("No enabled webhook for task={} rule={}", event.taskId(), event.ruleId());
-            return CompletableFuture.completedFuture(null);
+            return new Dispatch.Started(CompletableFuture.completedFuture(null));
         }
         Instant now = clock.instant();
         List<CompletableFuture<Void>> deliveries = new ArrayList<>(webhooks.size());
         for (Webhook webhook : webhooks) {
             deliveries.add(processor.process(Delivery.first(event, webhook.id(), now), webhook, "intake"));
         }
-        return CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new));
+        return new Dispatch.Started(CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new)), deliveries);
     }
 
     private CompletableFuture<?> retry(ConsumerRecord<byte[], byte[]> record) {

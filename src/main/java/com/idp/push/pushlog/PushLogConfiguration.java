@@ -40,13 +40,12 @@ class PushLogConfiguration {
             JdbcTemplate jdbcTemplate, JdbcClient jdbc, TransactionTemplate transactions, PushLogStore store,
             MeterRegistry meters) {
         SinkRejects rejects = new SinkRejects(jdbc);
-        SinkLoop logSink = new SinkLoop("attempt-log sink", consumer(kafka, sinks, sinks.logGroupId(), meters),
-                topics.attempts(), new AttemptLogWriter(json, store, rejects), retry("attempt-log-sink"),
-                sinks.pollTimeout());
-        SinkLoop dlqSink = new SinkLoop("DLQ sink", consumer(kafka, sinks, sinks.dlqGroupId(), meters), topics.dlq(),
-                new DeadLetterWriter(json, jdbcTemplate, transactions, store, rejects), retry("dlq-sink"),
-                sinks.pollTimeout());
-        return new PushLogSinks(List.of(logSink, dlqSink));
+        return new PushLogSinks(() -> List.of(
+                new SinkLoop("attempt-log sink", consumer(kafka, sinks, sinks.logGroupId(), meters), topics.attempts(),
+                        new AttemptLogWriter(json, store, rejects), retry("attempt-log-sink"), sinks.pollTimeout()),
+                new SinkLoop("DLQ sink", consumer(kafka, sinks, sinks.dlqGroupId(), meters), topics.dlq(),
+                        new DeadLetterWriter(json, jdbcTemplate, transactions, store, rejects), retry("dlq-sink"),
+                        sinks.pollTimeout())));
     }
 
     /** A few quick tries per batch; a longer outage is waited out by the loop, paused. */

@@ -2,26 +2,33 @@ package com.idp.push.pushlog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-/** Runs the sink loops on their own threads, from start-up to shutdown (stopped before the pools close). */
+/**
+ * Runs the sink loops on their own threads, from start-up to shutdown (stopped before the pools close).
+ * Every start builds fresh loops: a loop closes its consumer when it stops, and a context may be stopped
+ * and started again (Spring pauses idle cached contexts, for one).
+ */
 public final class PushLogSinks implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PushLogSinks.class);
 
-    private final List<SinkLoop> loops;
+    private final Supplier<List<SinkLoop>> newLoops;
     private final List<Thread> threads = new ArrayList<>();
+    private volatile List<SinkLoop> loops = List.of();
     private volatile boolean running;
 
-    PushLogSinks(List<SinkLoop> loops) {
-        this.loops = List.copyOf(loops);
+    PushLogSinks(Supplier<List<SinkLoop>> newLoops) {
+        this.newLoops = newLoops;
     }
 
     @Override
     public synchronized void start() {
+        loops = List.copyOf(newLoops.get());
         for (int i = 0; i < loops.size(); i++) {
             SinkLoop loop = loops.get(i);
             Thread thread = new Thread(() -> {

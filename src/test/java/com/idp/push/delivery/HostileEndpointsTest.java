@@ -1,5 +1,10 @@
 package com.idp.push.delivery;
 
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import com.idp.push.ssrf.AddressGuard;
+import com.idp.push.ssrf.AddressPolicy;
+import com.idp.push.ssrf.GuardedAddressResolverGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
@@ -56,7 +61,10 @@ class HostileEndpointsTest {
         }
     }
 
-    private static final HttpSender sender = new HttpSender(64, Duration.ofSeconds(2), BODY_CAP);
+    /** The SSRF guard on, allowing only loopback, where the hostile server listens. */
+    private static final HttpSender sender = new HttpSender(64, Duration.ofSeconds(2), BODY_CAP,
+            new GuardedAddressResolverGroup(new AddressGuard(AddressPolicy.allowing("127.0.0.0/8", "::1/128"),
+                    host -> CompletableFuture.failedFuture(new UnknownHostException(host)))));
     private static final OutcomeClassifier classifier = new OutcomeClassifier(Clock.systemUTC());
 
     @AfterAll
