@@ -73,6 +73,9 @@ public final class StandaloneBroker implements AutoCloseable {
             p.setProperty("transaction.state.log.num.partitions", "5");
             p.setProperty("transaction.state.log.replication.factor", "1");
             p.setProperty("transaction.state.log.min.isr", "1");
+            // a restarted broker registers again once the controller has let its old session expire
+            p.setProperty("broker.session.timeout.ms", "3000");
+            p.setProperty("broker.heartbeat.interval.ms", "500");
             p.setProperty("share.coordinator.state.topic.replication.factor", "1");
             p.setProperty("share.coordinator.state.topic.min.isr", "1");
             Path config = dir.resolve("server.properties");
