@@ -113,7 +113,11 @@ public record PushProperties(
             @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("500") Duration pollTimeout,
             /** How long a rebalance waits for in-flight records of revoked partitions before giving them up. */
             @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("5000") Duration revokeGrace,
-            @DefaultValue("true") boolean autoStartup) {
+            @DefaultValue("true") boolean autoStartup,
+            /** How often the broker is probed (a cluster description) for the {@code pipeline} health component. */
+            @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("2000") Duration brokerProbeInterval,
+            /** How long the broker may be unreachable before the {@code pipeline} health component turns DOWN. */
+            @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("10000") Duration brokerUnreachableAfter) {
 
         public Engine {
             requireText(groupId, "idp.push.engine.group-id");

@@ -124,8 +124,15 @@ class PipelineConfiguration {
     }
 
     @Bean
-    PipelineHealthIndicator pipelineHealthIndicator(PipelineRunner runner, WebhookRegistry registry) {
-        return new PipelineHealthIndicator(runner, registry);
+    BrokerProbe brokerProbe(PushProperties properties, KafkaProperties kafka) {
+        return new BrokerProbe(kafka.buildAdminProperties(), properties.engine().brokerProbeInterval(), System::currentTimeMillis);
+    }
+
+    @Bean
+    PipelineHealthIndicator pipelineHealthIndicator(PipelineRunner runner, WebhookRegistry registry, BrokerProbe probe,
+            PushProperties properties) {
+        return new PipelineHealthIndicator(runner, registry, probe, properties.engine().brokerUnreachableAfter(),
+                System::currentTimeMillis);
     }
 
     @Bean

@@ -1,30 +1,51 @@
 package com.idp.push.pipeline;
 
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import com.idp.push.webhook.WebhookRegistry;
 
 /**
- * {@code pipeline} in /actuator/health: up once the consumer loops run on a loaded webhook registry;
- * down while starting (topics not yet created, broker unreachable, registry not yet loaded) or after a
- * loop died.
+ * {@code pipeline} in /actuator/health: up once the consumer loops run on a loaded webhook registry and the
+ * broker answers; down while starting (topics not yet created, broker unreachable, registry not yet loaded),
+ * after a loop died, or while the broker has not answered the {@link BrokerProbe} for longer than
+ * {@code unreachableAfter} (the consumers reconnect by themselves; this only reports the outage). Reads
+ * remembered state only: it never waits on the broker.
+ *
+ * <p>Part of the overall health only, not of the liveness group: a broker outage must not get pods restarted.
  */
 final class PipelineHealthIndicator implements HealthIndicator {
 
     private final PipelineRunner runner;
     private final WebhookRegistry registry;
+    private final BrokerProbe probe;
+    private final Duration unreachableAfter;
+    private final LongSupplier clock;
 
-    PipelineHealthIndicator(PipelineRunner runner, WebhookRegistry registry) {
+    PipelineHealthIndicator(PipelineRunner runner, WebhookRegistry registry, BrokerProbe probe, Duration unreachableAfter,
+            LongSupplier clock) {
         this.runner = runner;
         this.registry = registry;
+        this.probe = probe;
+        this.unreachableAfter = unreachableAfter;
+        this.clock = clock;
     }
 
     @Override
     public Health health() {
-        Health.Builder health = runner.isConsuming() ? Health.up() : Health.down();
-        return health.withDetail("consuming", runner.isConsuming())
+        long now = clock.getAsLong();
+        BrokerProbe.Status broker = probe.status();
+        boolean brokerDown = !broker.reachable() && now - broker.unreachableSinceMs() > unreachableAfter.toMillis();
+        Health.Builder health = runner.isConsuming() && !brokerDown ? Health.up() : Health.down();
+        health.withDetail("consuming", runner.isConsuming())
                 .withDetail("webhookRegistryLoaded", registry.isLoaded())
-                .build();
+                .withDetail("broker", BrokerProbe.describe(broker, now));
+        if (broker.lastError() != null) {
+            health.withDetail("brokerError", broker.lastError());
+        }
+        return health.build();
     }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -105,7 +106,17 @@ final class SinkLoop implements Runnable {
             outageWaitMs = Math.min(outageWaitMs * 2, MAX_OUTAGE_WAIT_MS);
             return;
         }
-        consumer.commitSync(nextOffsets(pending));
+        try {
+            consumer.commitSync(nextOffsets(pending));
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // The batch is stored; only its offsets are not committed (broker away, group rebalanced meanwhile).
+            // Stay alive: a later commit covers them, or whoever owns the partitions next stores them again,
+            // idempotently. Letting this end the loop would stop the sink for good.
+            log.warn("{}: offset commit failed after storing {} records; they may be stored again: {}", name,
+                    pending.size(), e.toString());
+        }
         pending = List.of();
         if (paused) {
             log.info("{}: database reachable again, resuming", name);

@@ -469,7 +469,7 @@ public final class TestInfrastructure {
      * the same port after a stop, and a port from the ephemeral range could meanwhile be taken as
      * the local port of some outgoing connection.
      */
-    private static int freeFixedPort() {
+    static int freeFixedPort() {
         int low = 15000;
         int high = 32767;
         try {
