@@ -8,11 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -113,10 +108,10 @@ class BrokerRestartIT {
         Thread producer = startProducing(settings, rule);
 
         await("delivery of " + KILL_AT_DELIVERED + " tasks").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-                .until(() -> deliveredTasks().size() >= KILL_AT_DELIVERED);
+                .until(() -> receiver.taskIds("/broker", run + "_E").size() >= KILL_AT_DELIVERED);
         broker.kill();
         long killedMs = sinceStart();
-        int deliveredAtKill = deliveredTasks().size();
+        int deliveredAtKill = receiver.taskIds("/broker", run + "_E").size();
         await("the pipeline health component is DOWN while the broker is away")
                 .atMost(Duration.ofMillis(OUTAGE_MS)).pollInterval(Duration.ofMillis(100))
                 .until(() -> "DOWN".equals(service.pipelineStatus()));
@@ -140,24 +135,24 @@ class BrokerRestartIT {
         producer.join(90_000);
         assertThat(producer.isAlive()).as("producer finished").isFalse();
         await("every acknowledged task delivered").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
-                .until(() -> deliveredTasks().containsAll(acked));
+                .until(() -> receiver.taskIds("/broker", run + "_E").containsAll(acked));
         long drainedMs = sinceStart();
 
         String loggedTasks = "select count(distinct task_id) from push_logs where webhook_id = ? and success and task_id like '"
                 + run + "_E%'";
         await("attempts of every delivery in push_logs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> count(loggedTasks, webhook) == acked.size());
+                .until(() -> TestInfrastructure.get().count(loggedTasks, webhook) == acked.size());
         long loggedMs = sinceStart();
-        long rows = count("select count(*) from push_logs where webhook_id = ?", webhook);
-        long distinctRows = count("select count(distinct (delivery_id, retry_count)) from push_logs where webhook_id = ?", webhook);
+        long rows = TestInfrastructure.get().count("select count(*) from push_logs where webhook_id = ?", webhook);
+        long distinctRows = TestInfrastructure.get().count("select count(distinct (delivery_id, retry_count)) from push_logs where webhook_id = ?", webhook);
         sampling.set(false);
         sampler.join(5_000);
 
         List<ReceivedRequest> requests = receiver.requests("/broker").stream()
-                .filter(r -> taskOf(r).startsWith(run + "_E")).toList();
+                .filter(r -> r.taskId().startsWith(run + "_E")).toList();
         long duplicates = requests.size() - requests.stream().map(r -> r.header("X-IDP-Delivery-Id")).distinct().count();
         Set<String> lost = new HashSet<>(acked);
-        lost.removeAll(deliveredTasks());
+        lost.removeAll(receiver.taskIds("/broker", run + "_E"));
         System.out.printf("[broker-restart] %d events at %d/s, %d acknowledged, %d send failures; broker SIGKILLed at %d ms"
                 + " (%d tasks delivered), down %d ms, restarted at %d ms, answering at %d ms (start %d ms)%n",
                 EVENTS, EVENTS_PER_SECOND, acked.size(), sendFailures.get(), killedMs, deliveredAtKill,
@@ -235,7 +230,7 @@ class BrokerRestartIT {
                     .until(() -> {
                         String probe = run + "_P" + System.nanoTime();
                         producer.send(new ProducerRecord<>(settings.inputTopic(), probe, event(probe, rule))).get();
-                        return receiver.requests("/broker").stream().anyMatch(r -> taskOf(r).startsWith(run + "_P"));
+                        return receiver.requests("/broker").stream().anyMatch(r -> r.taskId().startsWith(run + "_P"));
                     });
         }
     }
@@ -265,34 +260,6 @@ class BrokerRestartIT {
         }, "broker-restart-producer");
         thread.start();
         return thread;
-    }
-
-    private Set<String> deliveredTasks() {
-        Set<String> tasks = new HashSet<>();
-        for (ReceivedRequest request : receiver.requests("/broker")) {
-            String task = taskOf(request);
-            if (task.startsWith(run + "_E")) {
-                tasks.add(task);
-            }
-        }
-        return tasks;
-    }
-
-    private static String taskOf(ReceivedRequest request) {
-        String task = request.header("X-IDP-Task-Id");
-        return task == null ? "" : task;
-    }
-
-    private static long count(String sql, String param) throws SQLException {
-        TestInfrastructure infra = TestInfrastructure.get();
-        try (Connection connection = DriverManager.getConnection(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword());
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, param);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
     }
 
     /** Rides out the outage: the records wait in its buffer and are retried until the broker is back. */

@@ -3,17 +3,10 @@ package com.idp.push.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,34 +77,34 @@ class CrashRecoveryIT {
         for (int k = 0; k < KILL_AT.length; k++) {
             int threshold = KILL_AT[k];
             await("delivery of " + threshold + " tasks").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> deliveredTasks().size() >= threshold);
+                    .until(() -> receiver.taskIds("/crash", run + "_E").size() >= threshold);
             current.kill();
             long killedAt = System.nanoTime();
-            int deliveredAtKill = deliveredTasks().size();
+            int deliveredAtKill = receiver.taskIds("/crash", run + "_E").size();
             start(settings, k + 1);
             long consumingMs = (System.nanoTime() - killedAt) / 1_000_000;
             await("progress after restart " + (k + 1)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> deliveredTasks().size() > deliveredAtKill || deliveredTasks().size() == EVENTS);
+                    .until(() -> receiver.taskIds("/crash", run + "_E").size() > deliveredAtKill || receiver.taskIds("/crash", run + "_E").size() == EVENTS);
             long progressMs = (System.nanoTime() - killedAt) / 1_000_000;
             recoveries.add("kill %d at %d tasks: restarted and consuming after %d ms, new deliveries after %d ms"
                     .formatted(k + 1, deliveredAtKill, consumingMs, progressMs));
         }
         producer.join(60_000);
         await("all " + EVENTS + " tasks delivered").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> deliveredTasks().size() == EVENTS);
+                .until(() -> receiver.taskIds("/crash", run + "_E").size() == EVENTS);
         long deliveredMs = (System.nanoTime() - started) / 1_000_000;
 
         // every attempt in push_logs: one row per (delivery, attempt), for both webhooks
         String loggedTasks = "select count(distinct task_id) from push_logs where webhook_id = ? and success and task_id like '"
                 + run + "_E%'";
         await("attempts of every delivery in push_logs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> count(loggedTasks, okWebhook) == EVENTS && count(loggedTasks, "WH_" + run + "_big") == EVENTS / 10);
-        long rows = count("select count(*) from push_logs where webhook_id = ?", okWebhook);
-        long distinctRows = count("select count(distinct (delivery_id, retry_count)) from push_logs where webhook_id = ?", okWebhook);
+                .until(() -> TestInfrastructure.get().count(loggedTasks, okWebhook) == EVENTS && TestInfrastructure.get().count(loggedTasks, "WH_" + run + "_big") == EVENTS / 10);
+        long rows = TestInfrastructure.get().count("select count(*) from push_logs where webhook_id = ?", okWebhook);
+        long distinctRows = TestInfrastructure.get().count("select count(distinct (delivery_id, retry_count)) from push_logs where webhook_id = ?", okWebhook);
         assertThat(rows).as("the same attempt recorded twice is one row").isEqualTo(distinctRows);
 
         List<ReceivedRequest> requests = receiver.requests("/crash").stream()
-                .filter(r -> taskOf(r).startsWith(run + "_E")).toList();
+                .filter(r -> r.taskId().startsWith(run + "_E")).toList();
         long duplicates = requests.size() - requests.stream().map(r -> r.header("X-IDP-Delivery-Id")).distinct().count();
         int bound = KILL_AT.length * PARTITIONS * MAX_IN_FLIGHT;
         sampling.set(false);
@@ -123,7 +116,7 @@ class CrashRecoveryIT {
                 MAX_IN_FLIGHT, rows, maxHeapBytes.get() >> 20, gigabyte.requests(), gigabyte.bytesWritten() >> 20);
         recoveries.forEach(r -> System.out.println("[crash] " + r));
 
-        assertThat(deliveredTasks()).hasSize(EVENTS);
+        assertThat(receiver.taskIds("/crash", run + "_E")).hasSize(EVENTS);
         assertThat(duplicates).isLessThanOrEqualTo(bound);
         assertThat(current.isAlive()).as("the 256 MiB service survived (it exits on OutOfMemoryError)").isTrue();
         assertThat(maxHeapBytes.get()).isLessThan(256L << 20);
@@ -149,7 +142,7 @@ class CrashRecoveryIT {
                     .until(() -> {
                         String probe = run + "_P" + System.nanoTime();
                         producer.send(new ProducerRecord<>(settings.inputTopic(), probe, event(probe, rule))).get();
-                        return receiver.requests("/crash").stream().anyMatch(r -> taskOf(r).startsWith(run + "_P"));
+                        return receiver.requests("/crash").stream().anyMatch(r -> r.taskId().startsWith(run + "_P"));
                     });
         }
     }
@@ -194,34 +187,6 @@ class CrashRecoveryIT {
         thread.setDaemon(true);
         thread.start();
         return thread;
-    }
-
-    private Set<String> deliveredTasks() {
-        Set<String> tasks = new HashSet<>();
-        for (ReceivedRequest request : receiver.requests("/crash")) {
-            String task = taskOf(request);
-            if (task.startsWith(run + "_E")) {
-                tasks.add(task);
-            }
-        }
-        return tasks;
-    }
-
-    private static String taskOf(ReceivedRequest request) {
-        String task = request.header("X-IDP-Task-Id");
-        return task == null ? "" : task;
-    }
-
-    private static long count(String sql, String param) throws SQLException {
-        TestInfrastructure infra = TestInfrastructure.get();
-        try (Connection connection = DriverManager.getConnection(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword());
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, param);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
     }
 
     private static KafkaProducer<String, String> producer() {

@@ -32,6 +32,12 @@ public record ReceivedRequest(String method, String path, Map<String, List<Strin
     }
 
     /** First value of a header, looked up case-insensitively, or null if absent. */
+    /** The X-IDP-Task-Id header, or "" when absent. */
+    public String taskId() {
+        String task = header("X-IDP-Task-Id");
+        return task == null ? "" : task;
+    }
+
     public String header(String name) {
         List<String> values = headers.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -174,6 +175,20 @@ public final class TestInfrastructure {
     }
 
     /** JDBC URL of the {@value #DATABASE} database; stable across {@link #stopPostgres()}/{@link #startPostgres()}. */
+    /** A count from the test database with one text parameter, on a connection of its own (no Spring needed). */
+    public long count(String sql, String param) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), dbUser(), dbPassword());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, param);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + sql, e);
+        }
+    }
+
     public String jdbcUrl() {
         String host = docker ? postgresContainer.getHost() : "127.0.0.1";
         return "jdbc:postgresql://" + host + ":" + postgresPort + "/" + DATABASE;

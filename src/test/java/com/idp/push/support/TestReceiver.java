@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -106,6 +108,17 @@ public final class TestReceiver implements AutoCloseable {
     }
 
     /** All requests received, in arrival order (a snapshot). */
+    /** The distinct task ids of the requests received on {@code path} whose task id starts with {@code prefix}. */
+    public Set<String> taskIds(String path, String prefix) {
+        Set<String> tasks = new HashSet<>();
+        for (ReceivedRequest request : requests(path)) {
+            if (request.taskId().startsWith(prefix)) {
+                tasks.add(request.taskId());
+            }
+        }
+        return tasks;
+    }
+
     public List<ReceivedRequest> requests() {
         synchronized (recorded) {
             return List.copyOf(recorded);

@@ -24,14 +24,7 @@ public final class TopicReader {
     /** Waits until at least {@code count} records match, and returns all matching records read by then. */
     public static List<ConsumerRecord<byte[], byte[]>> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match,
             int count, Duration timeout) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitionsOf(consumer, topic);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = fromTheBeginning(topic)) {
             List<ConsumerRecord<byte[], byte[]>> matches = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (matches.size() < count && System.nanoTime() < deadline) {
@@ -52,14 +45,7 @@ public final class TopicReader {
     /** Every record matching within {@code window} (the topic read from the beginning), e.g. to assert there is none. */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match,
             Duration window) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitionsOf(consumer, topic);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = fromTheBeginning(topic)) {
             List<ConsumerRecord<byte[], byte[]>> matches = new ArrayList<>();
             long deadline = System.nanoTime() + window.toNanos();
             while (System.nanoTime() < deadline) {
@@ -71,6 +57,19 @@ public final class TopicReader {
             }
             return matches;
         }
+    }
+
+    /** A consumer of its own (no group offsets used), assigned every partition of the topic, at the beginning. */
+    private static KafkaConsumer<byte[], byte[]> fromTheBeginning(String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = partitionsOf(consumer, topic);
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     /**
