@@ -29,7 +29,7 @@ import com.idp.push.support.TestReceiver;
  * events stream in, and is killed without warning three times mid-stream and restarted. Every task must
  * reach the receiver, every attempt must end up in push_logs (the attempt log of a killed process is
  * written by the sinks of its successor), and the repeated deliveries must stay within the uncommitted
- * window: partitions x max-in-flight-per-partition per kill. One rule also fans out to an endpoint that
+ * window: partitions x max-uncommitted-per-partition per kill (set to the in-flight bound here). One rule also fans out to an endpoint that
  * answers every request with a 1 GiB body, so the small heap is exercised while the crashes happen.
  */
 class CrashRecoveryIT {
@@ -61,7 +61,8 @@ class CrashRecoveryIT {
         ServiceProcess.Settings settings = new ServiceProcess.Settings(run, "256m", Map.of(
                 "idp.push.retry.delays", "1,2,3",
                 "idp.push.http.timeout", "5",
-                "idp.push.engine.max-in-flight-per-partition", Integer.toString(MAX_IN_FLIGHT)));
+                "idp.push.engine.max-in-flight-per-partition", Integer.toString(MAX_IN_FLIGHT),
+                "idp.push.engine.max-uncommitted-per-partition", Integer.toString(MAX_IN_FLIGHT)));
         String rule = "R_" + run;
         String bigRule = "RB_" + run;
         String okWebhook = "WH_" + run + "_ok";
