@@ -226,11 +226,24 @@ public final class DeliveryProcessor {
                 delivery.attempt() == 1 ? delivery.event().raw() : null);
     }
 
+    /**
+     * One line per failed attempt at INFO, successes and attempts the circuit breaker refused at DEBUG:
+     * every attempt is in push_logs and the metrics anyway, and at thousands per second a line per success
+     * (or per refusal of a dead endpoint) costs CPU and buries the failures an operator is looking for.
+     * Set the {@code idp.push.attempts} logger to DEBUG to see them all.
+     */
     private static void logAttempt(AttemptLog entry, int attempt) {
-        if (attempts.isInfoEnabled()) {
-            attempts.info("attempt task={} webhook={} delivery={} attempt={} stage={} outcome={} status={} duration_ms={}{}",
-                    entry.taskId(), entry.webhookId(), entry.deliveryId(), attempt, entry.stage(), entry.outcome(),
-                    entry.httpStatus(), entry.durationMs(), entry.errorMessage() == null ? "" : " error=\"" + entry.errorMessage() + "\"");
+        boolean routine = entry.success() || entry.errorMessage() != null && entry.errorMessage().startsWith("circuit open");
+        if (routine ? attempts.isDebugEnabled() : attempts.isInfoEnabled()) {
+            String line = "attempt task={} webhook={} delivery={} attempt={} stage={} outcome={} status={} duration_ms={}{}";
+            Object[] values = {entry.taskId(), entry.webhookId(), entry.deliveryId(), attempt, entry.stage(),
+                    entry.outcome(), entry.httpStatus(), entry.durationMs(),
+                    entry.errorMessage() == null ? "" : " error=\"" + entry.errorMessage() + "\""};
+            if (routine) {
+                attempts.debug(line, values);
+            } else {
+                attempts.info(line, values);
+            }
         }
     }
 }
