@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
  * Collects a response body up to a cap and remembers whether there was more. Not thread-safe: one per
  * response, fed by the connection's event loop.
  */
-final class CappedBody {
+public final class CappedBody {
 
-    static final String TRUNCATION_MARK = "…[truncated]";
+    /** Appended to any stored text cut at a cap. */
+    public static final String TRUNCATION_MARK = "…[truncated]";
 
     private final int cap;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -52,8 +52,11 @@ public final class EndpointGuards {
 
     /** Lets an attempt to the webhook's endpoint start, or says why it may not. */
     public Admission admit(String webhookId, String url) {
-        Guard guard = guards.compute(webhookId,
-                (id, current) -> current != null && current.url().equals(url) ? current : freshGuard(id, url));
+        Guard guard = guards.get(webhookId); // lock-free on the hot path; compute only for new or changed URLs
+        if (guard == null || !guard.url().equals(url)) {
+            guard = guards.compute(webhookId,
+                    (id, current) -> current != null && current.url().equals(url) ? current : freshGuard(id, url));
+        }
         if (!guard.breaker().tryAcquirePermission()) {
             return new Admission.Refused(Exchange.Failure.CIRCUIT_OPEN, "circuit open: recent attempts to this endpoint "
                     + "failed; not sent, retried later (" + guard.breaker().getMetrics().getFailureRate() + "% failed)");

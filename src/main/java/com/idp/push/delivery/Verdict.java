@@ -14,6 +14,13 @@ public sealed interface Verdict {
     record Retryable(String reason, Duration retryAfter) implements Verdict {
     }
 
+    /**
+     * Nothing was sent (the endpoint's bulkhead was full): not an attempt, so it spends no retry and is
+     * simply tried again later.
+     */
+    record NotSent(String reason) implements Verdict {
+    }
+
     /** Not worth retrying: straight to the DLQ. */
     record Fatal(String reason) implements Verdict {
     }

@@ -174,9 +174,6 @@ final class ConsumerLoop implements Runnable {
         if (completion.error() == null) {
             state.tracker.completed(completion.entry());
             state.consecutiveRewinds = 0;
-            if (state.backpressured && limits.drained(state)) {
-                state.backpressured = false;
-            }
         } else {
             log.warn("Outcome of {}@{} could not be made durable; the partition will be rewound to it: {}",
                     state.partition, completion.entry().offset, completion.error().toString());
@@ -206,7 +203,8 @@ final class ConsumerLoop implements Runnable {
         List<TopicPartition> resume = new ArrayList<>();
         for (PartitionState state : partitions.values()) {
             if (state.backpressured && state.rewindTo < 0 && limits.drained(state)) {
-                state.backpressured = false; // deliveries finished although their records have not
+                // checked every iteration: deliveries also finish while their records have not
+                state.backpressured = false;
             }
             boolean shouldPause = state.shouldPause(now);
             if (shouldPause && !state.paused) {

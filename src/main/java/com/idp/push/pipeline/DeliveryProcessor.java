@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import com.idp.push.delivery.DeliveryRequest;
 import com.idp.push.delivery.EndpointGuards;
@@ -112,10 +113,10 @@ public final class DeliveryProcessor {
     /** Publishes the attempt log and, after a failure, the retry or dead letter. */
     CompletableFuture<Void> route(AttemptResult result, Webhook webhook, String stage) {
         Delivery delivery = result.delivery();
-        if (notSentBecauseBusy(result)) {
+        Verdict verdict = result.verdict();
+        if (verdict instanceof Verdict.NotSent) {
             return defer(delivery);
         }
-        Verdict verdict = result.verdict();
         String outcome;
         CompletableFuture<Void> next;
         if (verdict instanceof Verdict.Success) {
@@ -141,14 +142,10 @@ public final class DeliveryProcessor {
     private CompletableFuture<Void> publishAttempt(AttemptResult result, Webhook webhook, String outcome, String stage) {
         Delivery delivery = result.delivery();
         AttemptLog entry = attemptLog(result, webhook, outcome, stage);
-        logAttempt(entry, delivery.attempt());
+        logAttempt(entry, delivery.attempt(), routine(result));
         metrics.attempt(outcome, stage, entry.durationMs());
         return producer.send(topics.attempts(), delivery.event().taskId(), codec.encodeAttempt(entry),
                 OutboundProducer.headers(PipelineHeaders.DELIVERY_ID, delivery.deliveryId()));
-    }
-
-    private static boolean notSentBecauseBusy(AttemptResult result) {
-        return result.exchange() instanceof Exchange.NoResponse none && none.failure() == Exchange.Failure.ENDPOINT_BUSY;
     }
 
     /**
@@ -232,18 +229,19 @@ public final class DeliveryProcessor {
      * (or per refusal of a dead endpoint) costs CPU and buries the failures an operator is looking for.
      * Set the {@code idp.push.attempts} logger to DEBUG to see them all.
      */
-    private static void logAttempt(AttemptLog entry, int attempt) {
-        boolean routine = entry.success() || entry.errorMessage() != null && entry.errorMessage().startsWith("circuit open");
-        if (routine ? attempts.isDebugEnabled() : attempts.isInfoEnabled()) {
-            String line = "attempt task={} webhook={} delivery={} attempt={} stage={} outcome={} status={} duration_ms={}{}";
-            Object[] values = {entry.taskId(), entry.webhookId(), entry.deliveryId(), attempt, entry.stage(),
-                    entry.outcome(), entry.httpStatus(), entry.durationMs(),
-                    entry.errorMessage() == null ? "" : " error=\"" + entry.errorMessage() + "\""};
-            if (routine) {
-                attempts.debug(line, values);
-            } else {
-                attempts.info(line, values);
-            }
+    private static void logAttempt(AttemptLog entry, int attempt, boolean routine) {
+        Level level = routine ? Level.DEBUG : Level.INFO;
+        if (attempts.isEnabledForLevel(level)) {
+            attempts.atLevel(level).log(
+                    "attempt task={} webhook={} delivery={} attempt={} stage={} outcome={} status={} duration_ms={}{}",
+                    entry.taskId(), entry.webhookId(), entry.deliveryId(), attempt, entry.stage(), entry.outcome(),
+                    entry.httpStatus(), entry.durationMs(),
+                    entry.errorMessage() == null ? "" : " error=\"" + entry.errorMessage() + "\"");
         }
+    }
+
+    private static boolean routine(AttemptResult result) {
+        return result.verdict() instanceof Verdict.Success
+                || result.exchange() instanceof Exchange.NoResponse none && none.failure() == Exchange.Failure.CIRCUIT_OPEN;
     }
 }

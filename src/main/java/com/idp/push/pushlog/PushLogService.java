@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import com.idp.push.delivery.CappedBody;
 import com.idp.push.delivery.DeliveryIds;
 import com.idp.push.delivery.PushResult;
 import com.idp.push.delivery.RedactedHeaders;
@@ -28,7 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class PushLogService {
 
     static final int MAX_STORED_BODY_CHARS = 65_536;
-    static final String TRUNCATION_MARK = "…[truncated]";
 
     private final PushLogStore store;
     private final PushLogQueries queries;
@@ -110,6 +110,6 @@ public class PushLogService {
         if (text == null || text.length() <= MAX_STORED_BODY_CHARS) {
             return text;
         }
-        return text.substring(0, MAX_STORED_BODY_CHARS) + TRUNCATION_MARK;
+        return text.substring(0, MAX_STORED_BODY_CHARS) + CappedBody.TRUNCATION_MARK;
     }
 }

@@ -27,6 +27,9 @@ class EndpointGuardsTest {
         assertThat(fourth).isInstanceOfSatisfying(EndpointGuards.Admission.Refused.class, refused -> {
             assertThat(refused.failure()).isEqualTo(Exchange.Failure.ENDPOINT_BUSY);
             assertThat(refused.reason()).contains("3 attempts already in flight");
+            assertThat(new OutcomeClassifier(java.time.Clock.systemUTC())
+                    .classify(new Exchange.NoResponse(refused.failure(), refused.reason(), 0)))
+                    .as("not an attempt: it spends no retry").isInstanceOf(Verdict.NotSent.class);
         });
         assertThat(guards.admit("WH_B", URL)).as("another webhook has its own slots")
                 .isInstanceOf(EndpointGuards.Admission.Admitted.class);

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import com.idp.push.delivery.CappedBody;
 import com.idp.push.delivery.PushResult;
 import com.idp.push.pipeline.PipelineTopics;
 import com.idp.push.support.IntegrationTest;
@@ -38,8 +39,8 @@ class PushLogServiceIT extends IntegrationTest {
         var row = logs.get(0);
         assertThat(row.requestHeaders()).containsEntry("Authorization", "***").containsEntry("X-IDP-Signature", "***")
                 .containsEntry("X-Trace", "t1");
-        assertThat(row.responseBody()).hasSize(PushLogService.MAX_STORED_BODY_CHARS + PushLogService.TRUNCATION_MARK.length())
-                .endsWith(PushLogService.TRUNCATION_MARK);
+        assertThat(row.responseBody()).hasSize(PushLogService.MAX_STORED_BODY_CHARS + CappedBody.TRUNCATION_MARK.length())
+                .endsWith(CappedBody.TRUNCATION_MARK);
         assertThat(row.httpStatus()).isEqualTo(500);
         assertThat(row.success()).isFalse();
         assertThat(row.durationMs()).isEqualTo(42);
