@@ -1,5 +1,6 @@
 package com.idp.push.delivery;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +12,8 @@ import com.idp.push.event.TaskEvent;
 import com.idp.push.webhook.AuthConfig;
 import com.idp.push.webhook.Webhook;
 
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the signed request of one attempt (SPEC §3): body from the webhook's template or the default
@@ -81,17 +82,24 @@ public final class RequestFactory {
         }
     }
 
+    /** Streamed rather than built as a tree first: this runs for every delivery without a template. */
     private byte[] defaultBody(TaskEvent event, String deliveryId) {
-        ObjectNode body = json.createObjectNode();
-        body.put("event", "task.completed");
-        body.put("delivery_id", deliveryId);
-        body.put("task_id", event.taskId());
-        body.put("rule_id", event.ruleId());
-        body.set("result_json", event.resultJson());
-        body.put("file_url", event.fileUrl());
-        body.set("meta_info", event.metaInfo());
-        body.put("completed_at", event.completedAt());
-        return json.writeValueAsBytes(body);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("event", "task.completed");
+            g.writeStringProperty("delivery_id", deliveryId);
+            g.writeStringProperty("task_id", event.taskId());
+            g.writeStringProperty("rule_id", event.ruleId());
+            g.writeName("result_json");
+            g.writeTree(event.resultJson());
+            g.writeStringProperty("file_url", event.fileUrl());
+            g.writeName("meta_info");
+            g.writeTree(event.metaInfo());
+            g.writeStringProperty("completed_at", event.completedAt());
+            g.writeEndObject();
+        }
+        return out.toByteArray();
     }
 
     private static TemplateVariables variables(TaskEvent event, String deliveryId, Webhook webhook) {

@@ -4,7 +4,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -42,7 +44,7 @@ final class PushLogStore {
         }
         transactions.executeWithoutResult(status -> {
             jdbc.batchUpdate(INSERT_LOG, rows, rows.size(), PushLogStore::bindLog);
-            List<AttemptRow> withEvents = rows.stream().filter(r -> r.event() != null).toList();
+            List<AttemptRow> withEvents = latestEventPerTask(rows);
             if (!withEvents.isEmpty()) {
                 jdbc.batchUpdate(UPSERT_EVENT, withEvents, withEvents.size(), (ps, row) -> {
                     ps.setString(1, row.taskId());
@@ -51,6 +53,20 @@ final class PushLogStore {
                 });
             }
         });
+    }
+
+    /**
+     * Every first attempt carries its task's event, so an event fanned out to ten webhooks arrives ten
+     * times in a batch: one upsert per task, of the newest, is enough.
+     */
+    private static List<AttemptRow> latestEventPerTask(List<AttemptRow> rows) {
+        Map<String, AttemptRow> latest = new LinkedHashMap<>();
+        for (AttemptRow row : rows) {
+            if (row.event() != null) {
+                latest.merge(row.taskId(), row, (kept, next) -> next.createdAt().isBefore(kept.createdAt()) ? kept : next);
+            }
+        }
+        return List.copyOf(latest.values());
     }
 
     private static void bindLog(PreparedStatement ps, AttemptRow row) throws SQLException {

@@ -12,6 +12,7 @@ import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -37,6 +38,7 @@ final class Profiler {
         recording.close();
         Map<String, Integer> leaves = new HashMap<>();
         Map<String, Integer> ours = new HashMap<>();
+        Map<String, Integer> threads = new HashMap<>();
         int total = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -58,8 +60,16 @@ final class Profiler {
                 }
             }
             ours.merge(own, 1, Integer::sum);
+            threads.merge(threadGroup(event), 1, Integer::sum);
         }
-        return new Summary(file, total, top(leaves, 15), top(ours, 12));
+        return new Summary(file, total, top(leaves, 15), top(ours, 12), top(threads, 12));
+    }
+
+    /** The sampled thread's name with numbers folded, so that a pool counts as one line. */
+    private static String threadGroup(RecordedEvent event) {
+        RecordedThread thread = event.getThread("sampledThread");
+        String name = thread == null ? null : thread.getJavaName();
+        return name == null ? "(unnamed)" : name.replaceAll("\\d+", "#").replace('|', '/'); // a pipe would split the table cell
     }
 
     private static String name(RecordedFrame frame) {
@@ -73,7 +83,11 @@ final class Profiler {
         return top;
     }
 
-    /** Sample counts; {@code leaves} by self time, {@code ours} by the innermost idp-push frame. */
-    record Summary(Path file, int samples, Map<String, Integer> leaves, Map<String, Integer> ours) {
+    /**
+     * Sample counts; {@code leaves} by self time, {@code ours} by the innermost idp-push frame, {@code threads}
+     * by thread (pool) name: broker, producer I/O, HTTP client, receiver, consumers, sinks.
+     */
+    record Summary(Path file, int samples, Map<String, Integer> leaves, Map<String, Integer> ours,
+            Map<String, Integer> threads) {
     }
 }

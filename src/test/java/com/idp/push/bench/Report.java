@@ -28,6 +28,7 @@ final class Report {
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private Profiler.Summary profile;
+    private double profiledRate;
     private final String startLoad = firstLine("/proc/loadavg");
 
     void add(Row row) {
@@ -40,8 +41,10 @@ final class Report {
         System.out.println("[bench] " + note);
     }
 
-    void profile(Profiler.Summary summary) {
+    /** @param profiledRate deliveries/s of the burst while it was recorded (the recording's cost shows) */
+    void profile(Profiler.Summary summary, double profiledRate) {
         this.profile = summary;
+        this.profiledRate = profiledRate;
     }
 
     String markdown(String command, double minutes) {
@@ -71,10 +74,13 @@ final class Report {
             md.append("- ").append(note).append('\n');
         }
         if (profile != null) {
-            md.append("\nProfile of the S1 engine phase (JFR execution samples every 10 ms, ").append(profile.samples())
-                    .append(" samples of all threads of the JVM; recording kept in `").append(profile.file()).append("`).\n\n");
+            md.append("\nProfile of a second S1 burst (JFR execution samples every 10 ms, ").append(profile.samples())
+                    .append(" samples of all threads of the JVM; recording kept in `").append(profile.file())
+                    .append("`). Recorded, the burst ran at ").append(num(profiledRate, 0))
+                    .append(" deliveries/s: the S1 row above is measured without the recording.\n\n");
             table(md, "hottest methods (self time)", profile.leaves());
             table(md, "innermost idp-push frame of each sample (time spent under it, libraries included)", profile.ours());
+            table(md, "thread of each sample (numbers folded: a pool is one line)", profile.threads());
         }
         return md.toString();
     }

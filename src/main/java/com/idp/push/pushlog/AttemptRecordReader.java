@@ -1,0 +1,156 @@
+package com.idp.push.pushlog;
+
+import java.io.StringWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads an attempt-log record ({@code idp.push.attempts}, written by the pipeline's codec) into a
+ * {@code push_logs} row in one pass over the bytes. The sink runs this once per attempt, and reading the
+ * record into a tree first (then writing the event and both header maps back out of it) was the largest
+ * single cost of a delivery in the benchmark's profile (docs/performance.md). Unknown fields are skipped,
+ * so records of a newer writer still load.
+ */
+final class AttemptRecordReader {
+
+    private final JsonMapper json;
+
+    AttemptRecordReader(JsonMapper json) {
+        this.json = json;
+    }
+
+    /** @throws IllegalArgumentException when the record is not a readable attempt */
+    AttemptRow read(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new IllegalArgumentException("empty record");
+        }
+        try (JsonParser p = json.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            Fields f = new Fields();
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                p.nextToken();
+                f.read(name, p);
+            }
+            return f.row();
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The fields of one record as they are read; anything absent keeps its default. */
+    private final class Fields {
+        String attemptId;
+        String taskId;
+        String webhookId;
+        String deliveryId;
+        int retryCount;
+        Integer httpStatus;
+        String requestUrl;
+        String requestHeaders = "{}";
+        String requestBody;
+        String responseHeaders = "{}";
+        String responseBody;
+        long durationMs;
+        boolean success;
+        String outcome = "failed";
+        String errorMessage;
+        String stage;
+        Instant createdAt;
+        String event;
+
+        void read(String name, JsonParser p) {
+            switch (name) {
+                case "attempt_id" -> attemptId = text(p);
+                case "task_id" -> taskId = text(p);
+                case "webhook_id" -> webhookId = text(p);
+                case "delivery_id" -> deliveryId = text(p);
+                case "retry_count" -> retryCount = p.getValueAsInt(0);
+                case "http_status" -> httpStatus = p.currentToken().isNumeric() ? p.getValueAsInt() : null;
+                case "request_url" -> requestUrl = text(p);
+                case "request_headers" -> requestHeaders = headers(p);
+                case "request_body" -> requestBody = text(p);
+                case "response_headers" -> responseHeaders = headers(p);
+                case "response_body" -> responseBody = text(p);
+                case "duration_ms" -> durationMs = p.getValueAsLong(0);
+                case "success" -> success = p.getValueAsBoolean(false);
+                case "outcome" -> outcome = Sql.clean(p.getValueAsString("failed"));
+                case "error_message" -> errorMessage = text(p);
+                case "stage" -> stage = text(p);
+                case "created_at" -> createdAt = instant(p);
+                case "event" -> event = p.currentToken() == JsonToken.VALUE_NULL ? null : copy(p);
+                default -> p.skipChildren();
+            }
+        }
+
+        AttemptRow row() {
+            return new AttemptRow(required(attemptId, "attempt_id"), required(taskId, "task_id"),
+                    required(webhookId, "webhook_id"), required(deliveryId, "delivery_id"), retryCount, httpStatus,
+                    requestUrl, requestHeaders, requestBody, responseHeaders, responseBody, durationMs, success,
+                    outcome, errorMessage, stage, false, createdAt == null ? Instant.now() : createdAt, event);
+        }
+    }
+
+    /** A scalar as cleaned text; null for null, and for an object or array (skipped). */
+    private static String text(JsonParser p) {
+        if (p.currentToken().isStructStart()) {
+            p.skipChildren();
+            return null;
+        }
+        return Sql.clean(p.getValueAsString());
+    }
+
+    private static Instant instant(JsonParser p) {
+        String text = text(p);
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("created_at is not an RFC 3339 instant: " + text);
+        }
+    }
+
+    /**
+     * A header map re-written as compact JSON for a jsonb column, names and values cleaned: jsonb refuses
+     * the escaped U+0000 that a plain copy would keep. Anything but an object is stored as no headers.
+     */
+    private String headers(JsonParser p) {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return "{}";
+        }
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                p.nextToken();
+                String value = text(p);
+                g.writeStringProperty(Sql.clean(name), value == null ? "" : value);
+            }
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    /** The event exactly as JSON text, streamed across without building a tree. */
+    private String copy(JsonParser p) {
+        StringWriter out = new StringWriter(2048);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.copyCurrentStructure(p);
+        }
+        return Sql.clean(out.toString());
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(field + " is missing");
+        }
+        return value;
+    }
+}
