@@ -1,8 +1,9 @@
 package com.idp.push.pipeline;
 
-import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -10,18 +11,23 @@ import io.micrometer.core.instrument.Timer;
 public final class DeliveryMetrics {
 
     private final MeterRegistry registry;
+    // built once: attempt() runs for every delivery, and a builder per call re-describes the meter each time
+    private final Meter.MeterProvider<Counter> attempts;
+    private final Meter.MeterProvider<Timer> attemptDuration;
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.attempts = Counter.builder("idp.push.attempts").description("Delivery attempts by outcome")
+                .withRegistry(registry);
+        this.attemptDuration = Timer.builder("idp.push.attempt.duration")
+                .description("Time from request start to complete response").publishPercentileHistogram()
+                .withRegistry(registry);
     }
 
     /** @param outcome delivered, retrying or dead */
     void attempt(String outcome, String stage, long durationMs) {
-        Counter.builder("idp.push.attempts").description("Delivery attempts by outcome")
-                .tag("outcome", outcome).tag("stage", stage).register(registry).increment();
-        Timer.builder("idp.push.attempt.duration").description("Time from request start to complete response")
-                .tag("outcome", outcome).publishPercentileHistogram()
-                .register(registry).record(Duration.ofMillis(durationMs));
+        attempts.withTags("outcome", outcome, "stage", stage).increment();
+        attemptDuration.withTags("outcome", outcome).record(durationMs, TimeUnit.MILLISECONDS);
     }
 
     /** A delivery not attempted now (e.g. its endpoint's bulkhead was full) and put back in a delay topic. */

@@ -1,6 +1,7 @@
 package com.idp.push.pushlog;
 
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -34,7 +35,7 @@ final class AttemptRecordReader {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not a JSON object");
             }
-            Fields f = new Fields();
+            Fields f = new Fields(value);
             for (String name = p.nextName(); name != null; name = p.nextName()) {
                 p.nextToken();
                 f.read(name, p);
@@ -47,6 +48,7 @@ final class AttemptRecordReader {
 
     /** The fields of one record as they are read; anything absent keeps its default. */
     private final class Fields {
+        final byte[] value;
         String attemptId;
         String taskId;
         String webhookId;
@@ -65,6 +67,10 @@ final class AttemptRecordReader {
         String stage;
         Instant createdAt;
         String event;
+
+        Fields(byte[] value) {
+            this.value = value;
+        }
 
         void read(String name, JsonParser p) {
             switch (name) {
@@ -85,7 +91,7 @@ final class AttemptRecordReader {
                 case "error_message" -> errorMessage = text(p);
                 case "stage" -> stage = text(p);
                 case "created_at" -> createdAt = instant(p);
-                case "event" -> event = p.currentToken() == JsonToken.VALUE_NULL ? null : copy(p);
+                case "event" -> event = p.currentToken().isStructStart() ? slice(p, value) : null;
                 default -> p.skipChildren();
             }
         }
@@ -138,13 +144,18 @@ final class AttemptRecordReader {
         return out.toString();
     }
 
-    /** The event exactly as JSON text, streamed across without building a tree. */
-    private String copy(JsonParser p) {
-        StringWriter out = new StringWriter(2048);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            g.copyCurrentStructure(p);
+    /**
+     * The event's JSON text, cut from the record's bytes as they are (the parser only skips over it): no
+     * tree, no re-encoding. Valid JSON cannot hold a raw U+0000, so the text needs no cleaning.
+     */
+    private static String slice(JsonParser p, byte[] value) {
+        long start = p.currentTokenLocation().getByteOffset();
+        p.skipChildren();
+        long end = p.currentTokenLocation().getByteOffset() + 1;
+        if (start < 0 || end > value.length || start >= end) {
+            throw new IllegalArgumentException("event: cannot locate it in the record");
         }
-        return Sql.clean(out.toString());
+        return new String(value, (int) start, (int) (end - start), StandardCharsets.UTF_8);
     }
 
     private static String required(String value, String field) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -27,7 +28,8 @@ import com.idp.push.webhook.WebhookRegistry;
 final class BenchApp implements AutoCloseable {
 
     static final int PARTITIONS = 6;
-    static final int FIRST_RETRY_DELAY_S = 1;
+    static final List<Integer> RETRY_DELAYS_S = List.of(1, 2, 3);
+    static final int FIRST_RETRY_DELAY_S = RETRY_DELAYS_S.get(0);
     private static final String ENCRYPTION_KEY = "aWRwLXB1c2gtYmVuY2htYXJrLWtleS0wMTIzNDU2Nzg=";
 
     private final ConfigurableApplicationContext context;
@@ -37,7 +39,7 @@ final class BenchApp implements AutoCloseable {
         p.put("server.port", "0");
         p.put("logging.config", "classpath:bench-logback.xml");
         p.put("idp.push.topics.partitions", Integer.toString(PARTITIONS));
-        p.put("idp.push.retry.delays", FIRST_RETRY_DELAY_S + ",2,3");
+        p.put("idp.push.retry.delays", RETRY_DELAYS_S.stream().map(String::valueOf).collect(Collectors.joining(",")));
         p.put("idp.push.retry.retry-after-max", "5");
         p.put("idp.push.http.timeout", "2");
         p.put("idp.push.webhooks.refresh-interval", "200");

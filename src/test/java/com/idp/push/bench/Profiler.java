@@ -27,7 +27,6 @@ final class Profiler {
 
     Profiler start() {
         recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-        recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(20));
         recording.start();
         return this;
     }

@@ -64,6 +64,16 @@ class AttemptRecordReaderTest {
     }
 
     @Test
+    void keepsTheEventsJsonTextAsItWasWritten() {
+        String event = "{ \"task_id\" : \"T1\", \"note\":\"caf\u00e9 \\\"q\\\" \\u0000\", \"n\":[1, {}] }";
+        AttemptRow row = reader.read(bytes("{\"attempt_id\":\"D1:1\",\"event\":" + event
+                + ",\"task_id\":\"T1\",\"webhook_id\":\"WH_1\",\"delivery_id\":\"D1\"}"));
+
+        assertThat(row.event()).isEqualTo(event);
+        assertThat(json.readTree(row.event()).get("note").asString()).isEqualTo("café \"q\" \u0000");
+    }
+
+    @Test
     void replacesTheNulCharacterPostgresCannotStore() {
         AttemptRow row = reader.read(bytes("""
                 {"attempt_id":"D1:1","task_id":"T1","webhook_id":"WH_1","delivery_id":"D1",
