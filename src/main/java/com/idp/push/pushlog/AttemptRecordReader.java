@@ -81,9 +81,9 @@ final class AttemptRecordReader {
                 case "retry_count" -> retryCount = p.getValueAsInt(0);
                 case "http_status" -> httpStatus = p.currentToken().isNumeric() ? p.getValueAsInt() : null;
                 case "request_url" -> requestUrl = text(p);
-                case "request_headers" -> requestHeaders = headers(p);
+                case "request_headers" -> requestHeaders = headers(p, value);
                 case "request_body" -> requestBody = text(p);
-                case "response_headers" -> responseHeaders = headers(p);
+                case "response_headers" -> responseHeaders = headers(p, value);
                 case "response_body" -> responseBody = text(p);
                 case "duration_ms" -> durationMs = p.getValueAsLong(0);
                 case "success" -> success = p.getValueAsBoolean(false);
@@ -123,14 +123,26 @@ final class AttemptRecordReader {
     }
 
     /**
-     * A header map re-written as compact JSON for a jsonb column, names and values cleaned: jsonb refuses
-     * the escaped U+0000 that a plain copy would keep. Anything but an object is stored as no headers.
+     * A header map as JSON for a jsonb column: normally its text cut from the record as it is. jsonb refuses
+     * an escaped U+0000, so a map holding one is re-written with names and values cleaned. Anything but an
+     * object is stored as no headers.
      */
-    private String headers(JsonParser p) {
+    private String headers(JsonParser p, byte[] value) {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
             return "{}";
         }
+        String text = slice(p, value);
+        if (!text.contains("\\u0000")) {
+            return text;
+        }
+        try (JsonParser again = json.createParser(text)) {
+            again.nextToken();
+            return rewrittenClean(again);
+        }
+    }
+
+    private String rewrittenClean(JsonParser p) {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator g = json.createGenerator(out)) {
             g.writeStartObject();
@@ -145,15 +157,15 @@ final class AttemptRecordReader {
     }
 
     /**
-     * The event's JSON text, cut from the record's bytes as they are (the parser only skips over it): no
-     * tree, no re-encoding. Valid JSON cannot hold a raw U+0000, so the text needs no cleaning.
+     * The JSON text of the object or array at the parser, cut from the record's bytes as they are (the
+     * parser only skips over it): no tree, no re-encoding. Valid JSON cannot hold a raw U+0000.
      */
     private static String slice(JsonParser p, byte[] value) {
         long start = p.currentTokenLocation().getByteOffset();
         p.skipChildren();
         long end = p.currentTokenLocation().getByteOffset() + 1;
         if (start < 0 || end > value.length || start >= end) {
-            throw new IllegalArgumentException("event: cannot locate it in the record");
+            throw new IllegalArgumentException("cannot locate " + p.currentName() + " in the record");
         }
         return new String(value, (int) start, (int) (end - start), StandardCharsets.UTF_8);
     }
