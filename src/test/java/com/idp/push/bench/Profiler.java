@@ -1,92 +1,94 @@
 package com.idp.push.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedStackTrace;
-import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingFile;
+import one.profiler.AsyncProfiler;
+import one.profiler.Counter;
 
 /**
- * Samples where the CPU goes during a phase with JDK Flight Recorder (execution samples every 10 ms),
- * keeps the recording for {@code jfr print} / JMC, and summarises it: the hottest leaf methods (self
- * time) and, for each sample, the first frame of idp-push's own code (which of our code paths the time
- * is spent under, library time included).
+ * Samples where the CPU goes during a phase with async-profiler (CPU-time samples of every thread, Java,
+ * native and kernel frames, the JIT and GC threads included), writes a flame graph and the collapsed
+ * stacks, and summarises them: the hottest leaf frames (self time), the innermost frame of idp-push's own
+ * code in each sample (which of our code paths the time is spent under, libraries included), and the
+ * thread. JFR was the first choice; on this machine its recording cost two thirds of S1's throughput and
+ * overstated intrinsic-heavy code (docs/performance.md).
  */
 final class Profiler {
 
-    private final Recording recording = new Recording();
+    private static final String NO_OWN_FRAME = "(no idp-push frame: broker, Kafka clients, Netty I/O, JDBC, GC, JIT ...)";
 
-    Profiler start() {
-        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-        recording.start();
+    private final AsyncProfiler profiler = AsyncProfiler.getInstance();
+
+    Profiler start() throws IOException {
+        profiler.execute("start,event=cpu,interval=2ms,threads");
         return this;
     }
 
-    Summary stop(Path file) throws IOException {
-        recording.stop();
-        recording.dump(file);
-        recording.close();
-        Map<String, Integer> leaves = new HashMap<>();
-        Map<String, Integer> ours = new HashMap<>();
-        Map<String, Integer> threads = new HashMap<>();
-        int total = 0;
-        for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+    Summary stop(Path dir, String name) throws IOException {
+        Path flameGraph = dir.resolve(name + ".html").toAbsolutePath();
+        profiler.execute("stop,file=" + flameGraph);
+        String collapsed = profiler.dumpCollapsed(Counter.SAMPLES);
+        Path stacks = dir.resolve(name + ".collapsed");
+        Files.writeString(stacks, collapsed);
+        Map<String, Long> leaves = new HashMap<>();
+        Map<String, Long> ours = new HashMap<>();
+        Map<String, Long> threads = new HashMap<>();
+        long total = 0;
+        for (String line : collapsed.split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (space < 0) {
                 continue;
             }
-            RecordedStackTrace stack = event.getStackTrace();
-            if (stack == null || stack.getFrames().isEmpty()) {
-                continue;
-            }
-            total++;
-            List<RecordedFrame> frames = stack.getFrames();
-            leaves.merge(name(frames.get(0)), 1, Integer::sum);
-            String own = "(no idp-push frame: broker, Kafka clients, Netty I/O, JDBC, GC ...)";
-            for (RecordedFrame frame : frames) {
-                String n = name(frame);
-                if (n.startsWith("com.idp.push.") && !n.startsWith("com.idp.push.bench.")) {
-                    own = n;
+            long samples = Long.parseLong(line.substring(space + 1).trim());
+            String[] frames = line.substring(0, space).split(";");
+            total += samples;
+            threads.merge(threadGroup(frames[0]), samples, Long::sum);
+            leaves.merge(frame(frames[frames.length - 1]), samples, Long::sum);
+            String own = NO_OWN_FRAME;
+            for (int i = frames.length - 1; i > 0; i--) {
+                String f = frame(frames[i]);
+                if (f.startsWith("com.idp.push.") && !f.startsWith("com.idp.push.bench.")) {
+                    own = f;
                     break;
                 }
             }
-            ours.merge(own, 1, Integer::sum);
-            threads.merge(threadGroup(event), 1, Integer::sum);
+            ours.merge(own, samples, Long::sum);
         }
-        return new Summary(file, total, top(leaves, 15), top(ours, 12), top(threads, 12));
+        return new Summary(flameGraph, total, top(leaves, 15), top(ours, 12), top(threads, 12));
     }
 
-    /** The sampled thread's name with numbers folded, so that a pool counts as one line. */
-    private static String threadGroup(RecordedEvent event) {
-        RecordedThread thread = event.getThread("sampledThread");
-        String name = thread == null ? null : thread.getJavaName();
-        return name == null ? "(unnamed)" : name.replaceAll("\\d+", "#").replace('|', '/'); // a pipe would split the table cell
+    /** A Java frame as package.Class.method; native and kernel frames as they come. */
+    private static String frame(String raw) {
+        return raw.replace('/', '.');
     }
 
-    private static String name(RecordedFrame frame) {
-        return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+    /** "[kafka-producer-network-thread | p-1 tid=123]" → the name with numbers folded, so a pool is one line. */
+    private static String threadGroup(String raw) {
+        String name = raw.startsWith("[") && raw.endsWith("]") ? raw.substring(1, raw.length() - 1) : raw;
+        int tid = name.lastIndexOf(" tid=");
+        if (tid >= 0) {
+            name = name.substring(0, tid);
+        }
+        return name.replaceAll("\\d+", "#").replace('|', '/'); // a pipe would split the table cell
     }
 
-    private static Map<String, Integer> top(Map<String, Integer> counts, int n) {
-        Map<String, Integer> top = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(n)
+    private static Map<String, Long> top(Map<String, Long> counts, int n) {
+        Map<String, Long> top = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
                 .forEach(e -> top.put(e.getKey(), e.getValue()));
         return top;
     }
 
     /**
      * Sample counts; {@code leaves} by self time, {@code ours} by the innermost idp-push frame, {@code threads}
-     * by thread (pool) name: broker, producer I/O, HTTP client, receiver, consumers, sinks.
+     * by thread (pool) name: broker, producer I/O, HTTP client, receiver, consumers, sinks, GC.
      */
-    record Summary(Path file, int samples, Map<String, Integer> leaves, Map<String, Integer> ours,
-            Map<String, Integer> threads) {
+    record Summary(Path file, long samples, Map<String, Long> leaves, Map<String, Long> ours,
+            Map<String, Long> threads) {
     }
 }

@@ -74,18 +74,18 @@ final class Report {
             md.append("- ").append(note).append('\n');
         }
         if (profile != null) {
-            md.append("\nProfile of a second S1 burst (JFR execution samples every 10 ms, ").append(profile.samples())
-                    .append(" samples of all threads of the JVM; recording kept in `").append(profile.file())
-                    .append("`). Recorded, the burst ran at ").append(num(profiledRate, 0))
-                    .append(" deliveries/s: the S1 row above is measured without the recording.\n\n");
-            table(md, "hottest methods (self time)", profile.leaves());
+            md.append("\nProfile of a second S1 burst (async-profiler, CPU time sampled every 2 ms in every thread, ")
+                    .append(profile.samples()).append(" samples; flame graph in `").append(profile.file())
+                    .append("`). Profiled, the burst ran at ").append(num(profiledRate, 0))
+                    .append(" deliveries/s; the S1 row above is measured without the profiler.\n\n");
+            table(md, "hottest frames (self time; Java, native and kernel)", profile.leaves());
             table(md, "innermost idp-push frame of each sample (time spent under it, libraries included)", profile.ours());
             table(md, "thread of each sample (numbers folded: a pool is one line)", profile.threads());
         }
         return md.toString();
     }
 
-    private void table(StringBuilder md, String title, Map<String, Integer> counts) {
+    private void table(StringBuilder md, String title, Map<String, Long> counts) {
         md.append("| ").append(title).append(" | share |\n|---|---:|\n");
         counts.forEach((method, n) -> md.append("| `").append(method).append("` | ")
                 .append(num(100.0 * n / Math.max(1, profile.samples()), 1)).append(" % |\n"));
