@@ -106,7 +106,14 @@ final class PipelineCodec {
             }
             g.writeStringProperty("request_url", attempt.requestUrl());
             writeMap(g, "request_headers", attempt.requestHeaders());
-            g.writeStringProperty("request_body", attempt.requestBody());
+            if (attempt.requestBody() == null) {
+                g.writeNullProperty("request_body");
+            } else {
+                // every body sent is valid JSON (the default body, or a template render that was checked), so
+                // it goes in as it is, not escaped into a string: the attempt log is the record written most
+                g.writeName("request_body_json");
+                g.writeRawValue(attempt.requestBody());
+            }
             writeMap(g, "response_headers", attempt.responseHeaders());
             g.writeStringProperty("response_body", attempt.responseBody());
             g.writeNumberProperty("duration_ms", attempt.durationMs());

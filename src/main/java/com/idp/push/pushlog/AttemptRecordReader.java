@@ -82,7 +82,8 @@ final class AttemptRecordReader {
                 case "http_status" -> httpStatus = p.currentToken().isNumeric() ? p.getValueAsInt() : null;
                 case "request_url" -> requestUrl = text(p);
                 case "request_headers" -> requestHeaders = headers(p, value);
-                case "request_body" -> requestBody = text(p);
+                case "request_body" -> requestBody = text(p); // as records written before 2026-11-29 have it
+                case "request_body_json" -> requestBody = jsonText(p, value);
                 case "response_headers" -> responseHeaders = headers(p, value);
                 case "response_body" -> responseBody = text(p);
                 case "duration_ms" -> durationMs = p.getValueAsLong(0);
@@ -168,6 +169,15 @@ final class AttemptRecordReader {
             throw new IllegalArgumentException("cannot locate " + p.currentName() + " in the record");
         }
         return new String(value, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+    }
+
+    /** The JSON value at the parser as JSON text: an object or array cut from the record, a scalar re-written. */
+    private String jsonText(JsonParser p, byte[] value) {
+        if (p.currentToken().isStructStart()) {
+            return slice(p, value);
+        }
+        // a scalar: its text as it reads in JSON (numbers, true, false and null already do)
+        return p.currentToken() == JsonToken.VALUE_STRING ? json.writeValueAsString(p.getString()) : p.getString();
     }
 
     private static String required(String value, String field) {

@@ -74,6 +74,18 @@ class AttemptRecordReaderTest {
     }
 
     @Test
+    void takesTheRequestBodyAsTheJsonTextThatWasSent() {
+        String body = "{\"event\":\"task.completed\", \"note\":\"a \\\"b\\\" \\u0000 é\"}";
+        String head = "{\"attempt_id\":\"D1:1\",\"task_id\":\"T1\",\"webhook_id\":\"WH_1\",\"delivery_id\":\"D1\",";
+
+        assertThat(reader.read(bytes(head + "\"request_body_json\":" + body + "}")).requestBody()).isEqualTo(body);
+        assertThat(reader.read(bytes(head + "\"request_body_json\":\"just \\\"text\\\"\"}")).requestBody())
+                .isEqualTo("\"just \\\"text\\\"\"");
+        assertThat(reader.read(bytes(head + "\"request_body_json\":[1,2]}")).requestBody()).isEqualTo("[1,2]");
+        assertThat(reader.read(bytes(head + "\"request_body\":null}")).requestBody()).isNull();
+    }
+
+    @Test
     void replacesTheNulCharacterPostgresCannotStore() {
         AttemptRow row = reader.read(bytes("""
                 {"attempt_id":"D1:1","task_id":"T1","webhook_id":"WH_1","delivery_id":"D1",

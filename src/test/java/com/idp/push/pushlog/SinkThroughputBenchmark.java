@@ -57,12 +57,8 @@ class SinkThroughputBenchmark extends IntegrationTest {
         return """
                 {"attempt_id":"%s:%d","task_id":"%s","webhook_id":"WH_BENCH","delivery_id":"dlv_bench_%d","retry_count":0,
                  "http_status":200,"request_url":"https://hooks.example/in","request_headers":{"X-IDP-Attempt":"1","X-IDP-Signature":"***"},
-                 "request_body":%s,"response_headers":{"content-type":"application/json"},"response_body":"{\\"ok\\":true}",
+                 "request_body_json":%s,"response_headers":{"content-type":"application/json"},"response_body":"{\\"ok\\":true}",
                  "duration_ms":12,"success":true,"outcome":"delivered","error_message":null,"stage":"intake",
-                 "created_at":"2026-01-01T00:00:00Z"}""".formatted(task, i, task, i, quote(body));
-    }
-
-    private static String quote(String json) {
-        return "\"" + json.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+                 "created_at":"2026-01-01T00:00:00Z"}""".formatted(task, i, task, i, body);
     }
 }
