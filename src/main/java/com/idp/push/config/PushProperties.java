@@ -136,8 +136,13 @@ public record PushProperties(
      * engine's in-flight slots and back up deliveries to every other endpoint.
      */
     public record Endpoints(
-            /** Attempts in flight to one webhook; more wait in the first delay topic, spending no retry. */
+            /** Attempts in flight to one webhook; more wait for a free slot, then in the first delay topic. */
             @DefaultValue("1000") int maxConcurrent,
+            /**
+             * How long an attempt waits in memory for a free slot of a full bulkhead before it is parked in the
+             * first delay topic instead; as many may wait as the bulkhead has slots. 0 parks at once.
+             */
+            @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("1000") Duration slotWait,
             /** Attempts the breaker judges over (count-based sliding window). */
             @DefaultValue("50") int breakerWindow,
             /** Attempts before the breaker may open. */
@@ -151,6 +156,9 @@ public record PushProperties(
         public Endpoints {
             if (maxConcurrent < 1 || breakerWindow < 1 || breakerMinimumCalls < 1 || breakerHalfOpenCalls < 1) {
                 throw new IllegalArgumentException("idp.push.endpoints.* counts must be >= 1");
+            }
+            if (slotWait.isNegative()) {
+                throw new IllegalArgumentException("idp.push.endpoints.slot-wait must not be negative, was " + slotWait);
             }
             if (breakerFailureRate <= 0 || breakerFailureRate > 100) {
                 throw new IllegalArgumentException("idp.push.endpoints.breaker-failure-rate must be in (0, 100], was "

@@ -2,8 +2,13 @@ package com.idp.push.delivery;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -14,26 +19,36 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Isolates endpoints from each other: per webhook, a bulkhead (a limit on concurrent attempts) and a
- * circuit breaker (resilience4j). An endpoint that hangs can hold at most its bulkhead's slots (the
- * delivery processor parks refused deliveries in a delay topic); once enough of its attempts got no
+ * circuit breaker (resilience4j). An endpoint that hangs can hold at most its bulkhead's slots; attempts
+ * beyond them wait a short while for a slot, as many as there are slots, then are refused (the delivery
+ * processor parks them in a delay topic). Once enough of its attempts got no
  * answer, its breaker opens and further attempts fail at once, without a request, into the next retry
  * stage. Either way the records that also carry deliveries to healthy endpoints complete quickly, so one
  * bad receiver does not back up everyone else (no head-of-line blocking).
  *
  * <p>Keyed by webhook id rather than host: two customers on the same SaaS host do not trip each other's
  * breaker. A webhook whose URL changes gets a fresh breaker and bulkhead. Admission never blocks: it runs
- * on the engine's threads.
+ * on the engine's threads, and a wait for a slot is a future, completed when an attempt to that endpoint
+ * finishes or the wait runs out.
  */
 public final class EndpointGuards {
+
+    /** Non-blocking work only (an attempt's request is sent asynchronously), so Reactor's shared CPU pool. */
+    private static final Executor HAND_OFF = task -> Schedulers.parallel().schedule(task);
 
     private final BulkheadRegistry bulkheads;
     private final CircuitBreakerRegistry breakers;
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final Duration slotWait;
+    private final int maxWaiting;
 
     public EndpointGuards(Settings settings, MeterRegistry meters) {
+        this.slotWait = settings.slotWait();
+        this.maxWaiting = settings.maxConcurrent();
         this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.maxConcurrent())
                 .maxWaitDuration(Duration.ZERO)
@@ -50,13 +65,93 @@ public final class EndpointGuards {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
     }
 
-    /** Lets an attempt to the webhook's endpoint start, or says why it may not. */
+    /** Lets an attempt to the webhook's endpoint start, or says why it may not; never waits. */
     public Admission admit(String webhookId, String url) {
+        return tryAdmit(guard(webhookId, url));
+    }
+
+    /**
+     * As {@link #admit}, but when only the bulkhead is full the attempt waits for a slot, first come first
+     * served, for up to the configured slot wait, and is refused when none came free. A burst to one slow
+     * endpoint then queues here for a moment instead of making a round trip through a delay topic per
+     * attempt beyond the bulkhead (benchmark S2, docs/performance.md).
+     */
+    public CompletableFuture<Admission> admitWaiting(String webhookId, String url) {
+        Guard guard = guard(webhookId, url);
+        Admission admission = tryAdmit(guard);
+        if (!isBusy(admission) || slotWait.isZero()) {
+            return CompletableFuture.completedFuture(admission);
+        }
+        if (guard.waitingCount().incrementAndGet() > maxWaiting) {
+            guard.waitingCount().decrementAndGet();
+            return CompletableFuture.completedFuture(admission);
+        }
+        CompletableFuture<Admission> waiter = new CompletableFuture<Admission>()
+                .completeOnTimeout(admission, slotWait.toMillis(), TimeUnit.MILLISECONDS);
+        guard.waiting().add(waiter);
+        handOutSlots(guard); // a slot may have come free since tryAdmit
+        return waiter;
+    }
+
+    /** Gives free slots to waiting attempts, oldest first; drops waiters whose wait ran out. */
+    private void handOutSlots(Guard guard) {
+        while (true) {
+            CompletableFuture<Admission> waiter = guard.waiting().peek();
+            if (waiter == null) {
+                return;
+            }
+            if (waiter.isDone()) {
+                leave(guard, waiter);
+                continue;
+            }
+            Admission admission = tryAdmit(guard);
+            if (isBusy(admission)) {
+                return;
+            }
+            // Another thread may hand out the same waiter's slot, or its wait may run out meanwhile. Completed on
+            // another thread: here it runs inside Pass.done, and an attempt that ends at once (say, a refused
+            // connection) would hand the next slot out from inside this call, one stack level per waiter.
+            if (leave(guard, waiter)) {
+                HAND_OFF.execute(() -> {
+                    if (!waiter.complete(admission)) {
+                        giveBack(admission);
+                    }
+                });
+            } else {
+                giveBack(admission);
+            }
+        }
+    }
+
+    private static void giveBack(Admission admission) {
+        if (admission instanceof Admission.Admitted admitted) {
+            admitted.pass().giveBack();
+        }
+    }
+
+    /** Takes the waiter out of the queue; false when another thread already did. */
+    private static boolean leave(Guard guard, CompletableFuture<Admission> waiter) {
+        if (guard.waiting().remove(waiter)) {
+            guard.waitingCount().decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean isBusy(Admission admission) {
+        return admission instanceof Admission.Refused refused && refused.failure() == Exchange.Failure.ENDPOINT_BUSY;
+    }
+
+    private Guard guard(String webhookId, String url) {
         Guard guard = guards.get(webhookId); // lock-free on the hot path; compute only for new or changed URLs
         if (guard == null || !guard.url().equals(url)) {
             guard = guards.compute(webhookId,
                     (id, current) -> current != null && current.url().equals(url) ? current : freshGuard(id, url));
         }
+        return guard;
+    }
+
+    private Admission tryAdmit(Guard guard) {
         if (!guard.breaker().tryAcquirePermission()) {
             return new Admission.Refused(Exchange.Failure.CIRCUIT_OPEN, "circuit open: recent attempts to this endpoint "
                     + "failed; not sent, retried later (" + guard.breaker().getMetrics().getFailureRate() + "% failed)");
@@ -67,14 +162,15 @@ public final class EndpointGuards {
                     + guard.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()
                     + " attempts already in flight to this endpoint; not sent, retried later");
         }
-        return new Admission.Admitted(new Pass(guard));
+        return new Admission.Admitted(new Pass(this, guard));
     }
 
     /** A new webhook, or one whose URL changed: the old endpoint's history says nothing about the new one. */
     private Guard freshGuard(String id, String url) {
         bulkheads.remove(id);
         breakers.remove(id);
-        return new Guard(url, bulkheads.bulkhead(id), breakers.circuitBreaker(id));
+        return new Guard(url, bulkheads.bulkhead(id), breakers.circuitBreaker(id), new ConcurrentLinkedQueue<>(),
+                new AtomicInteger());
     }
 
     /** Whether an attempt may start. */
@@ -90,9 +186,11 @@ public final class EndpointGuards {
 
     /** One admitted attempt: frees its bulkhead slot and tells the breaker how it went. */
     public static final class Pass {
+        private final EndpointGuards guards;
         private final Guard guard;
 
-        private Pass(Guard guard) {
+        private Pass(EndpointGuards guards, Guard guard) {
+            this.guards = guards;
             this.guard = guard;
         }
 
@@ -103,6 +201,13 @@ public final class EndpointGuards {
             } else {
                 guard.breaker().onSuccess(exchange.durationMs(), TimeUnit.MILLISECONDS);
             }
+            guards.handOutSlots(guard);
+        }
+
+        /** A slot taken for a waiter that no longer wants it: free it without telling the breaker anything. */
+        private void giveBack() {
+            guard.bulkhead().onComplete();
+            guard.breaker().releasePermission();
         }
     }
 
@@ -126,18 +231,24 @@ public final class EndpointGuards {
     }
 
     /**
-     * @param maxConcurrent attempts in flight per webhook; beyond it attempts are refused at once
+     * @param maxConcurrent attempts in flight per webhook; beyond it attempts wait for a slot, as many as this
+     * @param slotWait how long an attempt waits for a slot before it is refused; zero refuses at once
      * @param breakerWindow attempts the breaker looks back over
      * @param breakerMinimumCalls attempts before the breaker may judge
      * @param breakerFailureRate percentage of failed attempts that opens the breaker
      * @param breakerOpenFor how long an open breaker refuses attempts before letting a few through
      * @param breakerHalfOpenCalls trial attempts while half open
      */
-    public record Settings(int maxConcurrent, int breakerWindow, int breakerMinimumCalls, float breakerFailureRate,
-            Duration breakerOpenFor, int breakerHalfOpenCalls) {
+    public record Settings(int maxConcurrent, Duration slotWait, int breakerWindow, int breakerMinimumCalls,
+            float breakerFailureRate, Duration breakerOpenFor, int breakerHalfOpenCalls) {
     }
 
-    private record Guard(String url, Bulkhead bulkhead, CircuitBreaker breaker) {
+    /**
+     * @param waiting attempts waiting for a slot, oldest first; each completes once, with whatever it got
+     * @param waitingCount the queue's length (a concurrent queue counts by walking itself)
+     */
+    private record Guard(String url, Bulkhead bulkhead, CircuitBreaker breaker,
+            Queue<CompletableFuture<Admission>> waiting, AtomicInteger waitingCount) {
     }
 
     /** Recorded by the breaker in place of an exception: the outcome is data, not a throwable. */

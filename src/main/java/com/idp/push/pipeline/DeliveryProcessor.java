@@ -90,7 +90,12 @@ public final class DeliveryProcessor {
             // e.g. an unusable signing secret: a configuration problem no retry can fix
             return unsent(delivery, Exchange.Failure.INVALID_REQUEST, "request could not be built: " + e.getMessage(), started);
         }
-        EndpointGuards.Admission admission = guards.admit(webhook.id(), webhook.url().toString());
+        return guards.admitWaiting(webhook.id(), webhook.url().toString())
+                .thenCompose(admission -> send(delivery, request, admission, started));
+    }
+
+    private CompletableFuture<AttemptResult> send(Delivery delivery, DeliveryRequest request,
+            EndpointGuards.Admission admission, Instant started) {
         if (admission instanceof EndpointGuards.Admission.Refused refused) {
             Exchange notSent = new Exchange.NoResponse(refused.failure(), refused.reason(), 0);
             return CompletableFuture.completedFuture(

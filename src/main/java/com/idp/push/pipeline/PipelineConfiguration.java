@@ -87,7 +87,8 @@ class PipelineConfiguration {
     @Bean
     EndpointGuards endpointGuards(PushProperties properties, MeterRegistry meters) {
         PushProperties.Endpoints endpoints = properties.endpoints();
-        return new EndpointGuards(new EndpointGuards.Settings(endpoints.maxConcurrent(), endpoints.breakerWindow(),
+        return new EndpointGuards(new EndpointGuards.Settings(endpoints.maxConcurrent(), endpoints.slotWait(),
+                endpoints.breakerWindow(),
                 endpoints.breakerMinimumCalls(), endpoints.breakerFailureRate(), endpoints.breakerOpenFor(),
                 endpoints.breakerHalfOpenCalls()), meters);
     }

@@ -11,6 +11,9 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import com.idp.push.PushApplication;
 import com.idp.push.delivery.HttpSender;
 import com.idp.push.pipeline.PipelineTopics;
@@ -76,6 +79,12 @@ final class BenchApp implements AutoCloseable {
                 .update();
         jdbc.sql("insert into webhook_rules (webhook_id, rule_id) values (?, ?)").params(id, ruleId).update();
         context.getBean(WebhookRegistry.class).refresh();
+    }
+
+    /** Deliveries put back in a delay topic unattempted so far (endpoint busy: its bulkhead was full). */
+    long deferred() {
+        return (long) context.getBean(MeterRegistry.class).find("idp.push.deferred").counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     long pushLogRows(String taskPrefix) {

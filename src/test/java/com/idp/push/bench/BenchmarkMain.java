@@ -283,16 +283,22 @@ public final class BenchmarkMain {
         receiver.recordInto(recorder);
         CpuMeter cpu = new CpuMeter().start();
         long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        long deferredBefore = app.deferred();
         source.produce(input, recorder, rule, events, perSecond);
         long expected = (long) events * perEvent;
         boolean complete = awaitProgress(() -> recorder.received(except), expected);
         CpuMeter.Usage usage = cpu.stop();
         long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
+        long deferred = app.deferred() - deferredBefore;
         Recorder.Measured measured = recorder.measure(null, except);
         System.out.printf(Locale.ROOT, "[bench]   phase %-6s %,7d deliveries (%,d only on a retry) in %6.2f s = %,8.0f/s "
-                + "p50 %s ms p99 %s ms, JIT compiling %,d ms%s%n", prefix, measured.deliveries(), recorder.retried(),
-                measured.seconds(), measured.perSecond(), Report.num(measured.p50Ms(), 1),
-                Report.num(measured.p99Ms(), 1), jitMs, complete ? "" : "  (INCOMPLETE: deadline reached)");
+                + "p50 %s ms p99 %s ms, %,d deferred (endpoint busy), JIT compiling %,d ms%s%n", prefix, measured.deliveries(),
+                recorder.retried(), measured.seconds(), measured.perSecond(), Report.num(measured.p50Ms(), 1),
+                Report.num(measured.p99Ms(), 1), deferred, jitMs, complete ? "" : "  (INCOMPLETE: deadline reached)");
+        if (deferred > 0) {
+            report.note(String.format(Locale.ROOT, "Phase %s: %,d deliveries found their endpoint's bulkhead full and waited "
+                    + "in the first delay topic (%d s here) before their attempt.", prefix, deferred, BenchApp.FIRST_RETRY_DELAY_S));
+        }
         if (recorder.retried() > 0) {
             report.note(String.format(Locale.ROOT, "Phase %s: %,d of %,d deliveries reached the endpoint only on a retry "
                     + "(first attempt refused: endpoint busy, bulkhead full).", prefix, recorder.retried(), expected));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ class EndpointGuardsTest {
     private static final String URL = "https://hooks.example/in";
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final EndpointGuards guards = new EndpointGuards(
-            new EndpointGuards.Settings(3, 10, 4, 50, Duration.ofMinutes(1), 1), meters);
+            new EndpointGuards.Settings(3, Duration.ZERO, 10, 4, 50, Duration.ofMinutes(1), 1), meters);
 
     @Test
     void aFullBulkheadRefusesWithoutSendingUntilASlotIsFree() {
@@ -73,6 +75,52 @@ class EndpointGuardsTest {
         assertThat(guards.admit("WH_A", URL)).isInstanceOf(EndpointGuards.Admission.Refused.class);
 
         assertThat(guards.admit("WH_A", "https://fixed.example/in")).isInstanceOf(EndpointGuards.Admission.Admitted.class);
+    }
+
+    @Test
+    void attemptsBeyondAFullBulkheadWaitForASlotFirstComeFirstServed() throws Exception {
+        EndpointGuards waiting = new EndpointGuards(
+                new EndpointGuards.Settings(2, Duration.ofMinutes(1), 10, 4, 50, Duration.ofMinutes(1), 1), meters);
+        EndpointGuards.Pass first = pass(waiting.admitWaiting("WH_A", URL).get(1, TimeUnit.SECONDS));
+        EndpointGuards.Pass second = pass(waiting.admitWaiting("WH_A", URL).get(1, TimeUnit.SECONDS));
+        CompletableFuture<EndpointGuards.Admission> third = waiting.admitWaiting("WH_A", URL);
+        CompletableFuture<EndpointGuards.Admission> fourth = waiting.admitWaiting("WH_A", URL);
+        CompletableFuture<EndpointGuards.Admission> fifth = waiting.admitWaiting("WH_A", URL);
+
+        assertThat(third).as("waits while both slots are taken").isNotDone();
+        assertThat(fifth).as("no more waiters than slots: refused at once").isCompletedWithValueMatching(
+                a -> a instanceof EndpointGuards.Admission.Refused r && r.failure() == Exchange.Failure.ENDPOINT_BUSY);
+
+        first.done(ok());
+        EndpointGuards.Pass thirdsPass = pass(third.get(5, TimeUnit.SECONDS));
+        assertThat(fourth).as("the older waiter got the slot").isNotDone();
+        second.done(ok());
+        pass(fourth.get(5, TimeUnit.SECONDS));
+        thirdsPass.done(ok());
+        assertThat(waiting.admit("WH_A", URL)).as("exactly the freed slot is free")
+                .isInstanceOf(EndpointGuards.Admission.Admitted.class);
+        assertThat(waiting.admit("WH_A", URL)).isInstanceOf(EndpointGuards.Admission.Refused.class);
+    }
+
+    @Test
+    void aWaitThatRunsOutIsRefusedAndHoldsNoSlot() throws Exception {
+        EndpointGuards waiting = new EndpointGuards(
+                new EndpointGuards.Settings(1, Duration.ofMillis(50), 10, 4, 50, Duration.ofMinutes(1), 1), meters);
+        EndpointGuards.Pass only = pass(waiting.admitWaiting("WH_A", URL).get(1, TimeUnit.SECONDS));
+
+        EndpointGuards.Admission late = waiting.admitWaiting("WH_A", URL).get(5, TimeUnit.SECONDS);
+
+        assertThat(late).isInstanceOfSatisfying(EndpointGuards.Admission.Refused.class,
+                refused -> assertThat(refused.failure()).isEqualTo(Exchange.Failure.ENDPOINT_BUSY));
+        only.done(ok());
+        assertThat(waiting.admitWaiting("WH_A", URL).get(1, TimeUnit.SECONDS))
+                .as("the timed-out waiter did not take the slot that came free")
+                .isInstanceOf(EndpointGuards.Admission.Admitted.class);
+    }
+
+    private static EndpointGuards.Pass pass(EndpointGuards.Admission admission) {
+        assertThat(admission).isInstanceOf(EndpointGuards.Admission.Admitted.class);
+        return ((EndpointGuards.Admission.Admitted) admission).pass();
     }
 
     private EndpointGuards.Pass admitted(String webhookId) {
