@@ -86,8 +86,11 @@ public final class EndpointGuards {
             guard.waitingCount().decrementAndGet();
             return CompletableFuture.completedFuture(admission);
         }
-        CompletableFuture<Admission> waiter = new CompletableFuture<Admission>()
-                .completeOnTimeout(admission, slotWait.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Admission> waiter = new CompletableFuture<>();
+        // completed on the hand-off pool, not on the JDK's single timer thread: whoever waits on it goes on to
+        // park the delivery in a delay topic, and a producer waiting for buffer space must not stall all timers
+        CompletableFuture.delayedExecutor(slotWait.toMillis(), TimeUnit.MILLISECONDS, HAND_OFF)
+                .execute(() -> waiter.complete(admission));
         guard.waiting().add(waiter);
         handOutSlots(guard); // a slot may have come free since tryAdmit
         return waiter;
