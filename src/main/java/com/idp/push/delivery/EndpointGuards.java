@@ -65,16 +65,17 @@ public final class EndpointGuards {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
     }
 
-    /** Lets an attempt to the webhook's endpoint start, or says why it may not; never waits. */
-    public Admission admit(String webhookId, String url) {
+    /** Lets an attempt start now, or says why it may not; never waits (for tests probing the slots). */
+    Admission admit(String webhookId, String url) {
         return tryAdmit(guard(webhookId, url));
     }
 
     /**
-     * As {@link #admit}, but when only the bulkhead is full the attempt waits for a slot, first come first
-     * served, for up to the configured slot wait, and is refused when none came free. A burst to one slow
-     * endpoint then queues here for a moment instead of making a round trip through a delay topic per
-     * attempt beyond the bulkhead (benchmark S2, docs/performance.md).
+     * Lets an attempt to the webhook's endpoint start, or says why it may not. When only the bulkhead is
+     * full the attempt waits for a slot, first come first served, for up to the configured slot wait, and is
+     * refused when none came free. A burst to one slow endpoint then queues here for a moment instead of
+     * making a round trip through a delay topic per attempt beyond the bulkhead (benchmark S2,
+     * docs/performance.md).
      */
     public CompletableFuture<Admission> admitWaiting(String webhookId, String url) {
         Guard guard = guard(webhookId, url);
