@@ -11,7 +11,7 @@ import com.idp.push.webhook.WebhookRegistry;
 /**
  * {@code pipeline} in /actuator/health: up once the consumer loops run on a loaded webhook registry and the
  * broker answers; down while starting (topics not yet created, broker unreachable, registry not yet loaded),
- * after a loop died, or while the broker has not answered the {@link BrokerProbe} for longer than
+ * while a consumer loop that failed waits to be restarted, or while the broker has not answered the {@link BrokerProbe} for longer than
  * {@code unreachableAfter} (the consumers reconnect by themselves; this only reports the outage). Reads
  * remembered state only: it never waits on the broker.
  *
@@ -43,6 +43,9 @@ final class PipelineHealthIndicator implements HealthIndicator {
         health.withDetail("consuming", runner.isConsuming())
                 .withDetail("webhookRegistryLoaded", registry.isLoaded())
                 .withDetail("broker", BrokerProbe.describe(broker, now));
+        if (runner.loopRestarts() > 0) {
+            health.withDetail("loopRestarts", runner.loopRestarts()).withDetail("lastLoopError", runner.lastLoopError());
+        }
         if (broker.lastError() != null) {
             health.withDetail("brokerError", broker.lastError());
         }

@@ -5,10 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -23,10 +27,20 @@ import com.idp.push.webhook.WebhookRegistry;
  * a starter thread creates missing topics (retrying while the broker is unreachable), waits for the
  * webhook registry's first load (so no event is resolved against an empty registry), then starts the
  * consumer threads. Stop lets each loop finish its in-flight work (bounded) and commit.
+ * <p>
+ * Each consumer thread supervises its loop: an exception that escapes the loop (from {@code poll()}, a
+ * commit, a rebalance callback) ends that loop, which commits what is durable and closes its consumer;
+ * the thread then starts a new loop with a new consumer after a backoff that doubles up to
+ * {@link #MAX_RESTART_BACKOFF}, counted in {@code idp.push.engine.loop.restarts} and shown in health
+ * until the new loop runs. Records not committed are delivered again by the new loop (at least once).
  */
 final class PipelineRunner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineRunner.class);
+    static final Duration FIRST_RESTART_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
+    /** A loop that ran this long before failing starts again from the first backoff. */
+    private static final Duration HEALTHY_RUN = Duration.ofMinutes(1);
 
     private final PushProperties properties;
     private final PipelineTopics topics;
@@ -40,6 +54,10 @@ final class PipelineRunner implements SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean consuming;
+    private final AtomicInteger restarting = new AtomicInteger();
+    private volatile CountDownLatch stopping = new CountDownLatch(1);
+    private final Counter restarts;
+    private volatile String lastLoopError;
     private Thread starter;
 
     PipelineRunner(PushProperties properties, PipelineTopics topics, WebhookRegistry registry, RecordHandler handler,
@@ -51,11 +69,14 @@ final class PipelineRunner implements SmartLifecycle {
         this.adminConfig = adminConfig;
         this.consumers = consumers;
         this.meters = meters;
+        this.restarts = Counter.builder("idp.push.engine.loop.restarts")
+                .description("Consumer loops of the delivery engine restarted after an unexpected error").register(meters);
     }
 
     @Override
     public synchronized void start() {
         running = true;
+        stopping = new CountDownLatch(1);
         starter = new Thread(this::startUp, "idp-push-starter");
         starter.setDaemon(true);
         starter.start();
@@ -97,13 +118,8 @@ final class PipelineRunner implements SmartLifecycle {
         }
         PushProperties.Engine engine = properties.engine();
         for (int i = 0; i < engine.consumers(); i++) {
-            ConsumerLoop loop = new ConsumerLoop(consumers.apply("idp-push-" + i), topics.consumerPattern(), handler,
-                    new InFlightLimits(engine.maxInFlightPerPartition(), engine.maxUncommittedPerPartition(),
-                            engine.maxInFlightBytesPerPartition().toBytes()),
-                    engine.pollTimeout(), engine.revokeGrace(),
-                    System::currentTimeMillis);
-            Thread thread = new Thread(() -> runLoop(loop), "idp-push-consumer-" + i);
-            loops.add(loop);
+            String clientId = "idp-push-" + i;
+            Thread thread = new Thread(() -> supervise(clientId), "idp-push-consumer-" + i);
             threads.add(thread);
             thread.start();
         }
@@ -114,13 +130,59 @@ final class PipelineRunner implements SmartLifecycle {
                 topics.consumerPattern(), engine.consumers(), engine.maxInFlightPerPartition());
     }
 
-    private void runLoop(ConsumerLoop loop) {
-        try {
-            loop.run();
-        } catch (RuntimeException e) {
-            consuming = false;
-            log.error("Consumer loop stopped by an unexpected error; the instance is unhealthy", e);
+    /** Runs a loop on this thread, and a new one after each unexpected failure, until the runner stops. */
+    private void supervise(String clientId) {
+        Duration backoff = FIRST_RESTART_BACKOFF;
+        while (running) {
+            ConsumerLoop loop = newLoop(clientId);
+            if (loop == null) {
+                return;
+            }
+            long startedNs = System.nanoTime();
+            try {
+                loop.run();
+                return; // stopped
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                if (Duration.ofNanos(System.nanoTime() - startedNs).compareTo(HEALTHY_RUN) >= 0) {
+                    backoff = FIRST_RESTART_BACKOFF;
+                }
+                restarts.increment();
+                lastLoopError = e.toString();
+                restarting.incrementAndGet();
+                log.error("Consumer loop {} stopped by an unexpected error; a new one starts in {} ms", clientId,
+                        backoff.toMillis(), e);
+            } finally {
+                loops.remove(loop);
+            }
+            try {
+                if (stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                restarting.decrementAndGet();
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_RESTART_BACKOFF) > 0 ? MAX_RESTART_BACKOFF : backoff.multipliedBy(2);
         }
+    }
+
+    /** A new loop registered for stop(), or null when the runner is already stopping. */
+    private synchronized ConsumerLoop newLoop(String clientId) {
+        if (!running) {
+            return null;
+        }
+        PushProperties.Engine engine = properties.engine();
+        ConsumerLoop loop = new ConsumerLoop(consumers.apply(clientId), topics.consumerPattern(), handler,
+                new InFlightLimits(engine.maxInFlightPerPartition(), engine.maxUncommittedPerPartition(),
+                        engine.maxInFlightBytesPerPartition().toBytes()),
+                engine.pollTimeout(), engine.revokeGrace(), System::currentTimeMillis);
+        loops.add(loop);
+        return loop;
     }
 
     @Override
@@ -133,6 +195,7 @@ final class PipelineRunner implements SmartLifecycle {
                 starter.interrupt();
             }
             loops.forEach(ConsumerLoop::stop);
+            stopping.countDown(); // ends a restart backoff; a running loop is stopped above
             toJoin = List.copyOf(threads);
             loops.clear();
             threads.clear();
@@ -157,8 +220,18 @@ final class PipelineRunner implements SmartLifecycle {
         return properties.engine().autoStartup();
     }
 
-    /** Whether the consumer loops are up (false while starting, after a fatal loop error, or stopped). */
+    /** Whether the consumer loops are up (false while starting, while a failed loop waits to restart, or stopped). */
     public boolean isConsuming() {
-        return consuming;
+        return consuming && restarting.get() == 0;
+    }
+
+    /** Loops restarted after an unexpected error since start-up. */
+    long loopRestarts() {
+        return (long) restarts.count();
+    }
+
+    /** The error that ended a loop most recently, or null. */
+    String lastLoopError() {
+        return lastLoopError;
     }
 }
