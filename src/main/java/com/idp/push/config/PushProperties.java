@@ -24,6 +24,7 @@ public record PushProperties(
         @DefaultValue Engine engine,
         @DefaultValue Endpoints endpoints,
         @DefaultValue Webhooks webhooks,
+        @DefaultValue Templates templates,
         @DefaultValue Security security) {
 
     /** Topic names and how missing topics are created at start-up. */
@@ -171,6 +172,29 @@ public record PushProperties(
     public record Webhooks(
             /** How often the registry checks Postgres for changed webhooks. */
             @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("1000") Duration refreshInterval) {
+    }
+
+    /**
+     * Bounds of every body-template render; going over one dead-letters the delivery (a template error).
+     *
+     * @param maxBodyBytes bytes a rendered body may have; the render stops as soon as it passes them
+     * @param maxSectionIterations section iterations (one per array element) one render may run, over all sections
+     */
+    public record Templates(
+            @DefaultValue("1MB") DataSize maxBodyBytes,
+            @DefaultValue("10000") int maxSectionIterations) {
+
+        public Templates {
+            // The upper bound keeps a body an int-sized array; far more than any receiver should be sent.
+            if (maxBodyBytes.toBytes() < 1024 || maxBodyBytes.toBytes() > DataSize.ofMegabytes(256).toBytes()) {
+                throw new IllegalArgumentException("idp.push.templates.max-body-bytes must be between 1KB and 256MB, was "
+                        + maxBodyBytes);
+            }
+            if (maxSectionIterations < 1) {
+                throw new IllegalArgumentException("idp.push.templates.max-section-iterations must be >= 1, was "
+                        + maxSectionIterations);
+            }
+        }
     }
 
     /**

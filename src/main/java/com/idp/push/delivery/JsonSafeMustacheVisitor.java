@@ -10,7 +10,8 @@ import com.github.mustachejava.TemplateContext;
  * Turns parsed tags into code, allowing only what a body template needs: text, values,
  * sections, inverted sections, comments and delimiter changes. Everything that would load other
  * templates (partials, inheritance) or resolve names chosen by event data ({@code {{*name}}}) is
- * refused at compile time, with a message meant for the person editing the webhook.
+ * refused at compile time, with a message meant for the person editing the webhook. Every code it
+ * makes is a {@link JsonTemplateCode}, so the compiled tree can be checked as JSON afterwards.
  */
 final class JsonSafeMustacheVisitor extends DefaultMustacheVisitor {
 
@@ -27,13 +28,37 @@ final class JsonSafeMustacheVisitor extends DefaultMustacheVisitor {
     @Override
     public void iterable(TemplateContext tc, String variable, Mustache mustache) {
         refuseDynamicName(tc, variable);
-        super.iterable(tc, variable, mustache);
+        list.add(new JsonSectionCode(tc, df, mustache, variable));
     }
 
     @Override
     public void notIterable(TemplateContext tc, String variable, Mustache mustache) {
         refuseDynamicName(tc, variable);
-        super.notIterable(tc, variable, mustache);
+        list.add(new JsonInvertedSectionCode(tc, df, mustache, variable));
+    }
+
+    /** As the default (text goes to the code before it), but the first text of a body is a JsonTextCode. */
+    @Override
+    public void write(TemplateContext tc, String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        if (list.isEmpty()) {
+            list.add(new JsonTextCode(tc, df, text));
+        } else {
+            list.get(list.size() - 1).append(text);
+        }
+    }
+
+    /** A comment prints nothing; as empty text it still carries the text written after it. */
+    @Override
+    public void comment(TemplateContext tc, String comment) {
+        list.add(new JsonTextCode(tc, df, ""));
+    }
+
+    /** The default adds a marker used only to parse text back into data, which body templates never do. */
+    @Override
+    public void eof(TemplateContext tc) {
     }
 
     @Override

@@ -47,6 +47,39 @@ final class JsonText {
         }
     }
 
+    /**
+     * A writer that escapes everything written to it as JSON string content before passing it on, so a
+     * value's JSON text can be streamed into a string literal without being built as a String first.
+     */
+    static Writer escaping(Writer out) {
+        return new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                writeEscaped(out, new String(chars, offset, length));
+            }
+
+            @Override
+            public void write(String text, int offset, int length) throws IOException {
+                writeEscaped(out, offset == 0 && length == text.length() ? text : text.substring(offset, offset + length));
+            }
+
+            @Override
+            public void write(int c) throws IOException {
+                writeEscaped(out, String.valueOf((char) c));
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+
+            @Override
+            public void close() {
+                // The underlying writer belongs to the render.
+            }
+        };
+    }
+
     private static String shortEscape(char c) {
         return switch (c) {
             case '"' -> "\\\"";

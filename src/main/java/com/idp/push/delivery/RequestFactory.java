@@ -26,16 +26,18 @@ public final class RequestFactory {
     private final JsonMapper json;
     private final Duration defaultTimeout;
     private final String userAgent;
+    private final TemplateLimits templateLimits;
 
-    public RequestFactory(JsonMapper json, Duration defaultTimeout, String userAgent) {
+    public RequestFactory(JsonMapper json, Duration defaultTimeout, String userAgent, TemplateLimits templateLimits) {
         this.json = json;
         this.defaultTimeout = defaultTimeout;
         this.userAgent = userAgent;
+        this.templateLimits = templateLimits;
     }
 
     /**
      * @throws TemplateRenderException when the webhook's template does not render valid JSON for this
-     *         event; the attempt fails without retry
+     *         event or goes over its limits; the attempt fails without retry
      */
     public DeliveryRequest build(TaskEvent event, String deliveryId, Webhook webhook, int attempt, Instant now) {
         if (webhook.templateProblem() != null) {
@@ -43,7 +45,7 @@ public final class RequestFactory {
         }
         byte[] body = webhook.bodyTemplate() == null
                 ? defaultBody(event, deliveryId)
-                : webhook.bodyTemplate().render(variables(event, deliveryId, webhook));
+                : webhook.bodyTemplate().render(variables(event, deliveryId, webhook), templateLimits);
         long timestamp = now.getEpochSecond();
         String secret = webhook.secretKey();
 

@@ -21,6 +21,7 @@ import com.idp.push.delivery.EndpointGuards;
 import com.idp.push.delivery.HttpSender;
 import com.idp.push.delivery.OutcomeClassifier;
 import com.idp.push.delivery.RequestFactory;
+import com.idp.push.delivery.TemplateLimits;
 import com.idp.push.event.TaskEventParser;
 import com.idp.push.ssrf.AddressGuard;
 import com.idp.push.ssrf.GuardedAddressResolverGroup;
@@ -102,7 +103,9 @@ class PipelineConfiguration {
     DeliveryProcessor deliveryProcessor(WebhookRegistry registry, PushProperties properties, JsonMapper json,
             HttpSender sender, EndpointGuards guards, PipelineTopics topics, TaskEventParser parser,
             OutboundProducer producer, DeliveryMetrics metrics, Clock clock) {
-        RequestFactory requests = new RequestFactory(json, properties.http().timeout(), properties.http().userAgent());
+        RequestFactory requests = new RequestFactory(json, properties.http().timeout(), properties.http().userAgent(),
+                new TemplateLimits((int) properties.templates().maxBodyBytes().toBytes(),
+                        properties.templates().maxSectionIterations()));
         return new DeliveryProcessor(registry, requests, sender, guards, new OutcomeClassifier(clock), topics,
                 new PipelineCodec(json, parser), producer, metrics, clock);
     }

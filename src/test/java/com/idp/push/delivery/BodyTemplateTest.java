@@ -204,9 +204,8 @@ class BodyTemplateTest {
             "",
             "{\"a\": 1} {\"b\": 2}",                     // trailing content
             "{\"a\": \"x\ny\"}",                         // raw newline inside a string
-            "{\"t\": {{task_id}}}",                      // a string used outside quotes
-            "{\"r\": \"{{result_json}}\"}",              // an object used inside quotes
-            "{\"a\": {{unknown}}}"                       // unknown names render empty
+            "{\"a\": 1 {{task_id}}}",                    // a quoted string after a number
+            "{\"a\": \"x}"                                // a string that never ends
     })
     void refusesTemplatesThatCannotRenderJson(String source) {
         assertThatThrownBy(() -> BodyTemplate.compile(source))
@@ -253,23 +252,36 @@ class BodyTemplateTest {
 
     @Test
     void renderFailsWhenOutputIsInvalidForThisEvent() throws Exception {
-        BodyTemplate template = BodyTemplate.compile("{\"n\": {{result_json.amount}} }");
-        TemplateVariables withoutAmount = new TemplateVariables("t", null, null, null, null, null,
-                JSON.readTree("{\"other\": 1}"), null);
+        // Valid for the sample (a number), invalid when the event has a string there: 1"x".
+        BodyTemplate template = BodyTemplate.compile("{\"n\": 1{{result_json.amount}} }");
+        TemplateVariables stringAmount = new TemplateVariables("t", null, null, null, null, null,
+                JSON.readTree("{\"amount\": \"x\"}"), null);
 
-        assertThat(new String(template.render(vars("t")), StandardCharsets.UTF_8)).isEqualTo("{\"n\": 12.5 }");
-        assertThatThrownBy(() -> template.render(withoutAmount))
+        assertThat(new String(template.render(vars("t")), StandardCharsets.UTF_8)).isEqualTo("{\"n\": 112.5 }");
+        assertThatThrownBy(() -> template.render(stringAmount))
                 .isInstanceOf(TemplateRenderException.class)
                 .hasMessageContaining("invalid JSON");
     }
 
     @Test
-    void renderFailsWhenAValueHasTheWrongShapeForItsPosition() throws Exception {
+    void missingValuesOutsideQuotesRenderNull() throws Exception {
+        BodyTemplate template = BodyTemplate.compile("{\"n\": {{result_json.amount}}, \"u\": {{unknown}}}");
+        TemplateVariables withoutAmount = new TemplateVariables("t", null, null, null, null, null,
+                JSON.readTree("{\"other\": 1}"), null);
+
+        assertThat(new String(template.render(withoutAmount), StandardCharsets.UTF_8))
+                .isEqualTo("{\"n\": null, \"u\": null}");
+    }
+
+    @Test
+    void anObjectInsideQuotesRendersAsItsEscapedJsonText() throws Exception {
         BodyTemplate template = BodyTemplate.compile("{\"name\": \"{{result_json.name}}\"}");
         TemplateVariables objectName = new TemplateVariables("t", null, null, null, null, null,
-                JSON.readTree("{\"name\": {\"first\": \"x\"}}"), null);
+                JSON.readTree("{\"name\": {\"first\": \"x\\\"y\"}}"), null);
 
-        assertThatThrownBy(() -> template.render(objectName)).isInstanceOf(TemplateRenderException.class);
+        JsonNode body = JSON.readTree(template.render(objectName));
+
+        assertThat(body.get("name").stringValue()).isEqualTo("{\"first\":\"x\\\"y\"}");
     }
 
     // --- helpers -------------------------------------------------------------------------------

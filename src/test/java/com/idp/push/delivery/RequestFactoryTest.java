@@ -29,7 +29,8 @@ class RequestFactoryTest {
     private static final String SECRET = "plain-signing-secret";
 
     private final RequestFactory factory =
-            new RequestFactory(JsonMapper.builder().build(), Duration.ofSeconds(30), "Enterprise IDP Platform/1.0.0");
+            new RequestFactory(JsonMapper.builder().build(), Duration.ofSeconds(30), "Enterprise IDP Platform/1.0.0",
+                    TemplateLimits.DEFAULT);
 
     @Test
     void defaultBodyHasTheContractsFieldsInOrderAndNullsForAbsentOnes() {

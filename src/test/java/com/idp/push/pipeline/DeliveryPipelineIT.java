@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -324,6 +326,32 @@ class DeliveryPipelineIT extends IntegrationTest {
         assertThat(body.get("customer").asString()).isEqualTo("ACME\"}, \"x\": {\"");
         assertThat(body.get("data").get("amount").asDouble()).isEqualTo(12.5);
         assertThat(request.header("X-API-Key")).isEqualTo("k-1");
+    }
+
+    @Test
+    void aTemplateThatRendersOverTheBodyCapIsDeadLetteredWithoutARetry() {
+        String rule = unique("R");
+        String task = unique("T");
+        String path = "/" + unique("overcap");
+        String webhook = unique("WH");
+        // Linear, so accepted when saved, but 2,500 elements of ~520 bytes are more than the 1 MiB cap.
+        insertWebhook(webhook, receiver.url(path), "s3cret", List.of(rule), "none", "{}",
+                "[{{#result_json.items}}{\"n\": {{.}}, \"pad\": \"" + "p".repeat(500) + "\"},{{/result_json.items}}null]",
+                "{}", null);
+        String items = IntStream.range(0, 2_500).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        produce(topics.input(), task, event(task, rule).replace("\"amount\":12.5", "\"amount\":12.5,\"items\":[" + items + "]"));
+
+        ConsumerRecord<byte[], byte[]> dead = TopicReader.await(topics.dlq(), r -> task.equals(TopicReader.key(r)), 1, WAIT).get(0);
+        assertThat(TopicReader.header(dead, "idp-webhook-id")).isEqualTo(webhook);
+        assertThat(TopicReader.header(dead, "idp-failure-reason")).startsWith("template error:")
+                .contains("larger than 1048576 bytes", "raise idp.push.templates.max-body-bytes");
+        assertThat(TopicReader.header(dead, "idp-retry-count")).isEqualTo("0");
+        // past the first retry delay (1 s): still one attempt, dead at once, nothing sent
+        List<ConsumerRecord<byte[], byte[]>> attempts = TopicReader.readAll(topics.attempts(),
+                r -> task.equals(TopicReader.key(r)), Duration.ofSeconds(3));
+        assertThat(attempts).singleElement()
+                .satisfies(r -> assertThat(json.readTree(r.value()).get("outcome").asString()).isEqualTo("dead"));
+        assertThat(receiver.requests(path)).isEmpty();
     }
 
     private static Duration gap(List<ReceivedRequest> requests, int from, int to) {
