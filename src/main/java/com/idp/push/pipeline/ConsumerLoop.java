@@ -1,5 +1,6 @@
 package com.idp.push.pipeline;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +39,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Backpressure and waiting.</b> A partition is paused, and the consumer re-positioned at its first
  * undispatched record, when it reaches one of its {@link InFlightLimits} (running records, running bytes,
- * uncommitted window), when its next record is a delay
- * record not yet due (resumed at the due time; the loop never sleeps), or when a record's work failed.
- * A failed record is retried by rewinding the partition to it once the rest of its window has settled,
- * after a growing backoff: at least once, never skipped.
+ * uncommitted window), or when its next record is a delay record not yet due (resumed at the due time; the
+ * loop never sleeps).
+ *
+ * <p><b>Failures.</b> A record whose outcome could not be made durable is tried again on its own, after a
+ * backoff that doubles with each of its own failures (a success elsewhere does not reset it); the partition
+ * goes on meanwhile, and records after it that are already durable are never dispatched again. A failure
+ * that cannot heal by waiting (anything but a Kafka {@link RetriableException}: a record too large, an
+ * authorization error, a bug in the handler) is tried {@link #MAX_TRIES} times, then the record is set
+ * aside ({@link SetAside}: copied to {@code idp.push.invalid} with the reason) and committed past. A
+ * retriable failure (the broker unreachable) is tried until it succeeds, never set aside. Intervals and
+ * deadlines use a monotonic clock; only a delay record's due time is wall-clock time, being written by
+ * another process.
  *
  * <p><b>Rebalance.</b> On revocation the loop waits up to {@code revokeGrace} for in-flight work of the
  * revoked partitions, commits what is durable and forgets them; the new owner repeats the rest.
@@ -48,15 +58,22 @@ import org.slf4j.LoggerFactory;
 final class ConsumerLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
-    private static final long MAX_REWIND_BACKOFF_MS = 30_000;
+    /** Tries of a record whose failure is not retriable before it is set aside. */
+    static final int MAX_TRIES = 3;
+    static final long FIRST_RETRY_BACKOFF_MS = 500;
+    static final long MAX_RETRY_BACKOFF_MS = 30_000;
 
     private final Consumer<byte[], byte[]> consumer;
     private final Pattern subscription;
     private final RecordHandler handler;
+    private final SetAside setAside;
     private final InFlightLimits limits;
     private final Duration pollTimeout;
     private final Duration revokeGrace;
+    /** Monotonic milliseconds: intervals, backoffs and deadlines. */
     private final LongSupplier clock;
+    /** Wall-clock time, only to turn a delay record's due time into a wait. */
+    private final Clock wallClock;
     private final Duration commitInterval = Duration.ofMillis(200);
 
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
@@ -65,18 +82,39 @@ final class ConsumerLoop implements Runnable {
     private volatile int inFlight;
     private long lastCommitMs;
 
-    private record Completion(PartitionState state, OffsetTracker.Entry entry, Throwable error) {
+    /** @param setAside whether this completes the setting aside of the record rather than its processing */
+    private record Completion(PartitionState state, OffsetTracker.Entry entry, Throwable error, boolean setAside) {
     }
 
-    ConsumerLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, RecordHandler handler, InFlightLimits limits,
-            Duration pollTimeout, Duration revokeGrace, LongSupplier clock) {
+    /**
+     * Puts away a record that cannot be processed (a copy on {@code idp.push.invalid} with the reason); the
+     * future completes once that copy is durable.
+     */
+    @FunctionalInterface
+    interface SetAside {
+        CompletableFuture<?> setAside(ConsumerRecord<byte[], byte[]> record, String reason, String detail);
+    }
+
+    /**
+     * @param clock monotonic milliseconds (e.g. {@code System.nanoTime() / 1_000_000})
+     * @param wallClock the time a delay record's due time is compared with
+     */
+    ConsumerLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, RecordHandler handler, SetAside setAside,
+            InFlightLimits limits, Duration pollTimeout, Duration revokeGrace, LongSupplier clock, Clock wallClock) {
         this.consumer = consumer;
         this.subscription = subscription;
         this.handler = handler;
+        this.setAside = setAside;
         this.limits = limits;
         this.pollTimeout = pollTimeout;
         this.revokeGrace = revokeGrace;
         this.clock = clock;
+        this.wallClock = wallClock;
+    }
+
+    /** Monotonic milliseconds from {@link System#nanoTime()}, for the loop's {@code clock}. */
+    static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     @Override
@@ -90,7 +128,7 @@ final class ConsumerLoop implements Runnable {
                     commit(partitions.values(), false);
                     lastCommitMs = now;
                 }
-                rewindFailed(now);
+                retryFailed(now);
                 applyPauses(now);
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPollTimeout(now));
                 dispatch(records);
@@ -126,17 +164,11 @@ final class ConsumerLoop implements Runnable {
                 }
                 Dispatch dispatch = handle(record);
                 if (dispatch instanceof Dispatch.NotDue notDue) {
-                    state.resumeAtMs = notDue.dueAt().toEpochMilli();
+                    state.resumeAtMs = clock.getAsLong() + waitMs(notDue);
                     consumer.seek(partition, record.offset());
                     break;
                 }
-                Dispatch.Started started = (Dispatch.Started) dispatch;
-                OffsetTracker.Entry entry = state.tracker.dispatched(record.offset(), record.serializedValueSize());
-                state.runningDeliveries.addAndGet(started.deliveries().size());
-                started.deliveries().forEach(delivery ->
-                        delivery.whenComplete((ignored, error) -> state.runningDeliveries.decrementAndGet()));
-                started.done().whenComplete(
-                        (ignored, error) -> completions.add(new Completion(state, entry, error)));
+                track(state, state.tracker.dispatched(record), (Dispatch.Started) dispatch);
                 if (limits.full(state)) {
                     state.backpressured = true;
                     if (i + 1 < batch.size()) {
@@ -149,11 +181,23 @@ final class ConsumerLoop implements Runnable {
         applyPauses(clock.getAsLong());
     }
 
+    private long waitMs(Dispatch.NotDue notDue) {
+        return Math.max(0, notDue.dueAt().toEpochMilli() - wallClock.millis());
+    }
+
+    private void track(PartitionState state, OffsetTracker.Entry entry, Dispatch.Started started) {
+        state.runningDeliveries.addAndGet(started.deliveries().size());
+        started.deliveries().forEach(delivery ->
+                delivery.whenComplete((ignored, error) -> state.runningDeliveries.decrementAndGet()));
+        started.done().whenComplete(
+                (ignored, error) -> completions.add(new Completion(state, entry, error, false)));
+    }
+
     private Dispatch handle(ConsumerRecord<byte[], byte[]> record) {
         try {
             return handler.handle(record);
         } catch (RuntimeException e) {
-            // A handler bug must not kill the loop: the record fails and is retried by a rewind.
+            // A handler bug must not kill the loop: the record fails, is tried again and, failing still, set aside.
             log.error("Handling {}-{}@{} failed", record.topic(), record.partition(), record.offset(), e);
             return new Dispatch.Started(CompletableFuture.failedFuture(e));
         }
@@ -171,38 +215,80 @@ final class ConsumerLoop implements Runnable {
         if (partitions.get(state.partition) != state) {
             return; // the partition was revoked meanwhile; its new owner repeats the record
         }
+        OffsetTracker.Entry entry = completion.entry();
         if (completion.error() == null) {
-            state.tracker.completed(completion.entry());
-            state.consecutiveRewinds = 0;
+            state.tracker.completed(entry);
+            return;
+        }
+        Throwable cause = rootCause(completion.error());
+        entry.failures++;
+        entry.lastError = cause.toString();
+        state.tracker.failed(entry);
+        boolean retriable = cause instanceof RetriableException;
+        long backoff = Math.min(MAX_RETRY_BACKOFF_MS, FIRST_RETRY_BACKOFF_MS << Math.min(entry.failures - 1, 10));
+        if (completion.setAside()) {
+            log.error("{}@{} could not be set aside either; trying again in {} ms: {}", state.partition, entry.offset,
+                    backoff, cause.toString());
+        } else if (retriable || entry.failures < MAX_TRIES) {
+            log.warn("Outcome of {}@{} could not be made durable (failure {}); trying the record again in {} ms: {}",
+                    state.partition, entry.offset, entry.failures, backoff, cause.toString());
         } else {
-            log.warn("Outcome of {}@{} could not be made durable; the partition will be rewound to it: {}",
-                    state.partition, completion.entry().offset, completion.error().toString());
-            state.failed(completion.entry());
+            log.error("Outcome of {}@{} could not be made durable after {} tries; setting the record aside: {}",
+                    state.partition, entry.offset, entry.failures, cause.toString());
+            entry.setAside = true;
+            backoff = 0;
+        }
+        entry.retryAtMs = clock.getAsLong() + backoff;
+        state.retries.add(entry);
+    }
+
+    /** Starts again each failed record whose backoff is over: processed again, or set aside. */
+    private void retryFailed(long now) {
+        for (PartitionState state : partitions.values()) {
+            List<OffsetTracker.Entry> due = state.retries.stream().filter(entry -> entry.retryAtMs <= now).toList();
+            state.retries.removeAll(due);
+            for (OffsetTracker.Entry entry : due) {
+                state.tracker.retrying(entry);
+                if (entry.setAside) {
+                    setAsideSafely(entry).whenComplete(
+                            (ignored, error) -> completions.add(new Completion(state, entry, error, true)));
+                    continue;
+                }
+                Dispatch dispatch = handle(entry.record);
+                if (dispatch instanceof Dispatch.NotDue notDue) {
+                    state.tracker.failed(entry); // not running: it waits for its due time again
+                    entry.retryAtMs = now + waitMs(notDue);
+                    state.retries.add(entry);
+                    continue;
+                }
+                track(state, entry, (Dispatch.Started) dispatch);
+            }
         }
     }
 
-    /** Rewinds a partition with a failed record once nothing else of its window is running. */
-    private void rewindFailed(long now) {
-        for (PartitionState state : partitions.values()) {
-            if (state.rewindTo >= 0 && state.tracker.running() == 0) {
-                commit(List.of(state), false);
-                consumer.seek(state.partition, state.rewindTo);
-                state.tracker.rewoundTo(state.rewindTo);
-                long backoff = Math.min(MAX_REWIND_BACKOFF_MS, 500L << Math.min(state.consecutiveRewinds, 6));
-                state.consecutiveRewinds++;
-                state.resumeAtMs = now + backoff;
-                state.backpressured = false;
-                log.info("Rewound {} to offset {}; resuming in {} ms", state.partition, state.rewindTo, backoff);
-                state.rewindTo = -1;
-            }
+    private CompletableFuture<?> setAsideSafely(OffsetTracker.Entry entry) {
+        ConsumerRecord<byte[], byte[]> record = entry.record;
+        try {
+            return setAside.setAside(record, "outcome-not-durable", "the record's outcome could not be made durable in "
+                    + entry.failures + " tries: " + entry.lastError);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private void applyPauses(long now) {
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
         for (PartitionState state : partitions.values()) {
-            if (state.backpressured && state.rewindTo < 0 && limits.drained(state)) {
+            if (state.backpressured && limits.drained(state)) {
                 // checked every iteration: deliveries also finish while their records have not
                 state.backpressured = false;
             }
@@ -226,10 +312,13 @@ final class ConsumerLoop implements Runnable {
     private Duration nextPollTimeout(long now) {
         long timeout = pollTimeout.toMillis();
         for (PartitionState state : partitions.values()) {
-            if (state.backpressured || state.rewindTo >= 0) {
+            if (state.backpressured) {
                 timeout = Math.min(timeout, 10);
             } else if (state.resumeAtMs > now) {
                 timeout = Math.min(timeout, state.resumeAtMs - now);
+            }
+            for (OffsetTracker.Entry retry : state.retries) {
+                timeout = Math.min(timeout, Math.max(0, retry.retryAtMs - now));
             }
         }
         return Duration.ofMillis(Math.max(timeout, 0));

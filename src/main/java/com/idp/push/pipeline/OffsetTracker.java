@@ -2,6 +2,8 @@ package com.idp.push.pipeline;
 
 import java.util.ArrayDeque;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 /**
  * The uncommitted window of one partition: records dispatched in offset order, completing in any order.
  * The safe commit offset is the first record not yet durable, or the one after the last dispatched when
@@ -15,10 +17,20 @@ final class OffsetTracker {
         final int bytes;
         boolean done;
         boolean failed;
+        /** Times the record's work failed; its retry backoff grows with it, whatever other records do. */
+        int failures;
+        /** Monotonic ms at which a failed record is tried again, or set aside. */
+        long retryAtMs;
+        /** Whether its next try is to set it aside rather than to process it. */
+        boolean setAside;
+        String lastError;
+        /** Kept while the outcome is not durable, so that a failed record can be tried again on its own. */
+        ConsumerRecord<byte[], byte[]> record;
 
-        Entry(long offset, int bytes) {
+        Entry(long offset, int bytes, ConsumerRecord<byte[], byte[]> record) {
             this.offset = offset;
             this.bytes = bytes;
+            this.record = record;
         }
     }
 
@@ -28,8 +40,16 @@ final class OffsetTracker {
     private long runningBytes;
 
     /** @param bytes the record's size, counted while its work runs (the work holds the record in memory) */
+    Entry dispatched(ConsumerRecord<byte[], byte[]> record) {
+        return dispatched(record.offset(), Math.max(0, record.serializedValueSize()), record);
+    }
+
     Entry dispatched(long offset, int bytes) {
-        Entry entry = new Entry(offset, bytes);
+        return dispatched(offset, bytes, null);
+    }
+
+    private Entry dispatched(long offset, int bytes, ConsumerRecord<byte[], byte[]> record) {
+        Entry entry = new Entry(offset, bytes, record);
         window.addLast(entry);
         nextOffset = offset + 1;
         running++;
@@ -41,6 +61,7 @@ final class OffsetTracker {
     void completed(Entry entry) {
         if (!entry.done && !entry.failed) {
             entry.done = true;
+            entry.record = null;
             running--;
             runningBytes -= entry.bytes;
             while (!window.isEmpty() && window.peekFirst().done) {
@@ -49,7 +70,7 @@ final class OffsetTracker {
         }
     }
 
-    /** The record's work failed; it stays in the window (holding back the commit) until rewound. */
+    /** The record's work failed; it stays in the window (holding back the commit) until it is tried again. */
     void failed(Entry entry) {
         if (!entry.done && !entry.failed) {
             entry.failed = true;
@@ -61,6 +82,15 @@ final class OffsetTracker {
     /** The offset to commit: everything before it is durable. -1 when nothing was dispatched yet. */
     long safeOffset() {
         return window.isEmpty() ? nextOffset : window.peekFirst().offset;
+    }
+
+    /** A failed record runs again: it counts as running until it completes or fails once more. */
+    void retrying(Entry entry) {
+        if (entry.failed) {
+            entry.failed = false;
+            running++;
+            runningBytes += entry.bytes;
+        }
     }
 
     /** Records dispatched and not yet committed-safe: what a crash now would deliver again. */
@@ -78,11 +108,4 @@ final class OffsetTracker {
         return runningBytes;
     }
 
-    /** Forgets the window after the consumer was rewound to {@code offset}. */
-    void rewoundTo(long offset) {
-        window.clear();
-        running = 0;
-        runningBytes = 0;
-        nextOffset = offset;
-    }
 }

@@ -116,7 +116,7 @@ class PipelineConfiguration {
             DeliveryMetrics metrics, KafkaProperties kafka, MeterRegistry meters, Clock clock) {
         RecordRouter router = new RecordRouter(topics, parser, new PipelineCodec(json, parser), registry, processor,
                 producer, metrics, clock);
-        return new PipelineRunner(properties, topics, registry, router, kafka.buildAdminProperties(), clientId -> {
+        return new PipelineRunner(properties, topics, registry, router, router::setAside, kafka.buildAdminProperties(), clientId -> {
             Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
             config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.engine().groupId());
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

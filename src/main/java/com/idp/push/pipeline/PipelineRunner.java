@@ -1,5 +1,6 @@
 package com.idp.push.pipeline;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,7 @@ final class PipelineRunner implements SmartLifecycle {
     private final PipelineTopics topics;
     private final WebhookRegistry registry;
     private final RecordHandler handler;
+    private final ConsumerLoop.SetAside setAside;
     private final Map<String, Object> adminConfig;
     private final Function<String, Consumer<byte[], byte[]>> consumers;
     private final MeterRegistry meters;
@@ -61,11 +63,12 @@ final class PipelineRunner implements SmartLifecycle {
     private Thread starter;
 
     PipelineRunner(PushProperties properties, PipelineTopics topics, WebhookRegistry registry, RecordHandler handler,
-            Map<String, Object> adminConfig, Function<String, Consumer<byte[], byte[]>> consumers, MeterRegistry meters) {
+            ConsumerLoop.SetAside setAside, Map<String, Object> adminConfig, Function<String, Consumer<byte[], byte[]>> consumers, MeterRegistry meters) {
         this.properties = properties;
         this.topics = topics;
         this.registry = registry;
         this.handler = handler;
+        this.setAside = setAside;
         this.adminConfig = adminConfig;
         this.consumers = consumers;
         this.meters = meters;
@@ -177,10 +180,10 @@ final class PipelineRunner implements SmartLifecycle {
             return null;
         }
         PushProperties.Engine engine = properties.engine();
-        ConsumerLoop loop = new ConsumerLoop(consumers.apply(clientId), topics.consumerPattern(), handler,
+        ConsumerLoop loop = new ConsumerLoop(consumers.apply(clientId), topics.consumerPattern(), handler, setAside,
                 new InFlightLimits(engine.maxInFlightPerPartition(), engine.maxUncommittedPerPartition(),
                         engine.maxInFlightBytesPerPartition().toBytes()),
-                engine.pollTimeout(), engine.revokeGrace(), System::currentTimeMillis);
+                engine.pollTimeout(), engine.revokeGrace(), ConsumerLoop::monotonicMillis, Clock.systemUTC());
         loops.add(loop);
         return loop;
     }

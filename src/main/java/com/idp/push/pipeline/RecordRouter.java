@@ -121,6 +121,11 @@ final class RecordRouter implements RecordHandler {
         return Instant.ofEpochMilli(record.timestamp()).plusSeconds(delaySeconds);
     }
 
+    /** Sets aside a record the engine could not process: its copy on the invalid topic, with the reason. */
+    CompletableFuture<Void> setAside(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
+        return invalid(record, reason, detail);
+    }
+
     private CompletableFuture<Void> invalid(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
         metrics.invalid(record.topic(), reason);
         log.warn("Invalid record {}-{}@{} copied to {}: {} ({})", record.topic(), record.partition(), record.offset(),

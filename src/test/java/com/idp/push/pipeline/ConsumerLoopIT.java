@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +57,8 @@ class ConsumerLoopIT {
     private final AtomicInteger dispatchedCount = new AtomicInteger();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<ConsumerLoop> loops = new CopyOnWriteArrayList<>();
+    /** What the loop set aside: offset and reason. */
+    private final Map<Long, String> setAside = new ConcurrentHashMap<>();
 
     @AfterEach
     void stopLoops() throws InterruptedException {
@@ -124,23 +129,6 @@ class ConsumerLoopIT {
     }
 
     @Test
-    void aRecordWhoseOutcomeCouldNotBeMadeDurableIsProcessedAgain() throws Exception {
-        createTopic(1);
-        produce(3);
-        Map<Long, Integer> calls = new ConcurrentHashMap<>();
-        start(100, record -> {
-            int call = calls.merge(record.offset(), 1, Integer::sum);
-            if (record.offset() == 1 && call == 1) {
-                return new Dispatch.Started(CompletableFuture.failedFuture(new IllegalStateException("broker said no")));
-            }
-            return new Dispatch.Started(CompletableFuture.completedFuture(null));
-        });
-        await().atMost(Duration.ofSeconds(15)).until(() -> committed().orElse(-1L) == 3L);
-        assertThat(calls.get(1L)).as("the failed record ran again").isEqualTo(2);
-        assertThat(calls.get(0L)).as("records before it are not repeated").isEqualTo(1);
-    }
-
-    @Test
     void aStoppedInstancesUnfinishedRecordsAreRedeliveredToTheOtherMember() throws Exception {
         createTopic(2);
         produce(10);
@@ -179,6 +167,100 @@ class ConsumerLoopIT {
     }
 
 
+    @Test
+    void aFailedRecordIsTriedAgainAloneAndDurableRecordsAfterItAreNotDispatchedAgain() throws Exception {
+        createTopic(1);
+        produce(6);
+        Map<Long, Integer> calls = new ConcurrentHashMap<>();
+        start(100, record -> {
+            int call = calls.merge(record.offset(), 1, Integer::sum);
+            if (record.offset() == 1 && call == 1) {
+                return new Dispatch.Started(CompletableFuture.failedFuture(new IllegalStateException("broker said no")));
+            }
+            return new Dispatch.Started(CompletableFuture.completedFuture(null));
+        });
+        await().atMost(Duration.ofSeconds(15)).until(() -> committed().orElse(-1L) == 6L);
+        assertThat(calls.get(1L)).as("the failed record ran again").isEqualTo(2);
+        assertThat(calls).as("every other record ran once: durable outcomes are not produced twice")
+                .containsEntry(0L, 1).containsEntry(2L, 1).containsEntry(3L, 1).containsEntry(4L, 1).containsEntry(5L, 1);
+        assertThat(setAside).isEmpty();
+    }
+
+    @Test
+    void aRecordThatNeverBecomesDurableIsSetAsideAfterBoundedTriesAndThePartitionMovesOn() throws Exception {
+        createTopic(1);
+        produce(5);
+        Map<Long, Integer> calls = new ConcurrentHashMap<>();
+        start(100, record -> {
+            calls.merge(record.offset(), 1, Integer::sum);
+            if (record.offset() == 2) {
+                return new Dispatch.Started(CompletableFuture.failedFuture(
+                        new CompletionException(new RecordTooLargeException("the retry record is 9 MB"))));
+            }
+            return new Dispatch.Started(CompletableFuture.completedFuture(null));
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> committed().orElse(-1L) == 5L);
+        Thread.sleep(1500);
+        assertThat(calls.get(2L)).as("bounded tries, then no more").isEqualTo(ConsumerLoop.MAX_TRIES);
+        assertThat(calls).containsEntry(0L, 1).containsEntry(1L, 1).containsEntry(3L, 1).containsEntry(4L, 1);
+        assertThat(setAside).containsOnlyKeys(2L);
+        assertThat(setAside.get(2L)).startsWith("outcome-not-durable").contains("RecordTooLargeException");
+    }
+
+    @Test
+    void aHandlerExceptionIsSetAsideAfterBoundedTriesInsteadOfStallingThePartition() throws Exception {
+        createTopic(1);
+        produce(3);
+        Map<Long, Integer> calls = new ConcurrentHashMap<>();
+        start(100, record -> {
+            calls.merge(record.offset(), 1, Integer::sum);
+            if (record.offset() == 0) {
+                throw new NullPointerException("a header without a value");
+            }
+            return new Dispatch.Started(CompletableFuture.completedFuture(null));
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> committed().orElse(-1L) == 3L);
+        assertThat(calls.get(0L)).isEqualTo(ConsumerLoop.MAX_TRIES);
+        assertThat(setAside).containsOnlyKeys(0L);
+    }
+
+    @Test
+    void theBackoffGrowsPerFailingOffsetWhateverOtherRecordsDo() throws Exception {
+        createTopic(1);
+        produce(1);
+        List<Long> triesAtMs = new CopyOnWriteArrayList<>();
+        start(100, record -> {
+            if (record.offset() == 0) {
+                triesAtMs.add(System.nanoTime() / 1_000_000);
+                // retriable (the broker timed out): tried until it succeeds, never set aside
+                return new Dispatch.Started(triesAtMs.size() < 5
+                        ? CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException("broker away"))
+                        : CompletableFuture.completedFuture(null));
+            }
+            return new Dispatch.Started(CompletableFuture.completedFuture(null));
+        });
+        // other records keep succeeding while offset 0 fails
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (triesAtMs.size() < 5 && System.nanoTime() < end) {
+            produce(1);
+            Thread.sleep(100);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed().orElse(-1L) > 1L);
+        assertThat(triesAtMs).hasSize(5);
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < triesAtMs.size(); i++) {
+            gaps.add(triesAtMs.get(i) - triesAtMs.get(i - 1));
+        }
+        assertThat(gaps).as("0.5 s, 1 s, 2 s, 4 s: doubling although other records succeed in between")
+                .satisfies(g -> {
+                    assertThat(g.get(0)).isBetween(400L, 900L);
+                    assertThat(g.get(1)).isBetween(900L, 1600L);
+                    assertThat(g.get(2)).isBetween(1900L, 2800L);
+                    assertThat(g.get(3)).isBetween(3900L, 5000L);
+                });
+        assertThat(setAside).isEmpty();
+    }
+
     private Dispatch started(ConsumerRecord<byte[], byte[]> record) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         work.put(record.offset(), future);
@@ -194,8 +276,13 @@ class ConsumerLoopIT {
             }
             return dispatch;
         };
-        ConsumerLoop loop = new ConsumerLoop(consumer(group), Pattern.compile(Pattern.quote(topic)), counting,
-                new InFlightLimits(maxInFlight, maxInFlight, 64L << 20), Duration.ofMillis(100), Duration.ofMillis(500), System::currentTimeMillis);
+        ConsumerLoop.SetAside recorder = (record, reason, detail) -> {
+            setAside.put(record.offset(), reason + ": " + detail);
+            return CompletableFuture.completedFuture(null);
+        };
+        ConsumerLoop loop = new ConsumerLoop(consumer(group), Pattern.compile(Pattern.quote(topic)), counting, recorder,
+                new InFlightLimits(maxInFlight, maxInFlight, 64L << 20), Duration.ofMillis(100), Duration.ofMillis(500),
+                ConsumerLoop::monotonicMillis, java.time.Clock.systemUTC());
         Thread thread = new Thread(loop, "test-loop");
         loops.add(loop);
         threads.add(thread);

@@ -41,7 +41,7 @@ class OffsetTrackerTest {
     }
 
     @Test
-    void aFailedRecordHoldsTheCommitUntilRewound() {
+    void aFailedRecordHoldsTheCommitUntilItsRetrySucceeds() {
         OffsetTracker.Entry failed = tracker.dispatched(20, 10);
         OffsetTracker.Entry later = tracker.dispatched(21, 10);
         tracker.failed(failed);
@@ -49,8 +49,11 @@ class OffsetTrackerTest {
         assertThat(tracker.safeOffset()).isEqualTo(20);
         assertThat(tracker.running()).isZero();
 
-        tracker.rewoundTo(20);
-        assertThat(tracker.safeOffset()).isEqualTo(20);
+        tracker.retrying(failed);
+        assertThat(tracker.running()).isEqualTo(1);
+        assertThat(tracker.runningBytes()).isEqualTo(10);
+        tracker.completed(failed);
+        assertThat(tracker.safeOffset()).as("the later record was durable already: not dispatched again").isEqualTo(22);
         assertThat(tracker.size()).isZero();
     }
 

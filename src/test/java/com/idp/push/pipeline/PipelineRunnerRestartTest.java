@@ -104,7 +104,8 @@ class PipelineRunnerRestartTest {
             throw new AssertionError(e);
         }
         RecordHandler handler = record -> new Dispatch.Started(CompletableFuture.completedFuture(null));
-        return new PipelineRunner(properties, PipelineTopics.of(properties), registry, handler, Map.of(), clientId -> {
+        return new PipelineRunner(properties, PipelineTopics.of(properties), registry, handler,
+                (record, reason, detail) -> CompletableFuture.completedFuture(null), Map.of(), clientId -> {
             MockConsumer<byte[], byte[]> consumer = consumers.apply(created.size());
             created.add(consumer);
             return consumer;
