@@ -104,7 +104,7 @@ class PipelineConfiguration {
             OutboundProducer producer, DeliveryMetrics metrics, Clock clock) {
         RequestFactory requests = new RequestFactory(json, properties.http().timeout(), properties.http().userAgent());
         return new DeliveryProcessor(registry, requests, sender, guards, new OutcomeClassifier(clock), topics,
-                new PipelineCodec(json, parser), producer, metrics, clock);
+                new PipelineCodec(json, parser), producer, metrics, clock, properties.http().maxLoggedRequestBodyBytes());
     }
 
     @Bean

@@ -3,6 +3,7 @@ package com.idp.push.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -32,12 +33,15 @@ import com.idp.push.support.IntegrationTest;
 import com.idp.push.support.TestInfrastructure;
 import com.idp.push.support.TopicReader;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * An attempt log too large for its topic must not hold up deliveries: the topic here takes records of at
- * most 100 KB, and the event carries a 300 KB result (incompressible), so the first attempt's log (request
+ * most 200 KB, and the event carries a 300 KB result (incompressible), so the first attempt's log (request
  * body and event) cannot be written. The delivery still completes and its offset is committed, a reduced
  * attempt log (no bodies, no event, saying so) stands in for it, and a failing delivery's retries and dead
- * letter are written as always. Before the fallback, the failed send rewound the partition to the record
+ * letter are written as always; a log too large even so is dropped and counted. Before the fallback, the failed send rewound the partition to the record
  * again and again: the receiver got the same first attempt over and over and nothing after it on that
  * partition was consumed.
  *
@@ -58,11 +62,19 @@ class OversizedAttemptLogIT extends IntegrationTest {
 
     private static final String ATTEMPTS = "big.push.attempts";
     private static final String GROUP = "idp-push-big";
-    private static final int ATTEMPT_TOPIC_LIMIT = 100_000;
+    /**
+     * Above the producer's batch.size (128 KB) on purpose: below it, the Kafka producer splits a refused batch
+     * of several records into batches as large as before, and retries them forever (the split targets
+     * batch.size, not the topic's limit), until its I/O thread dies of a stack overflow. README: keep the
+     * attempt topic's max.message.bytes above 128 KB.
+     */
+    private static final int ATTEMPT_TOPIC_LIMIT = 200_000;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Autowired
     private PipelineTopics topics;
+    @Autowired
+    private MeterRegistry meters;
 
     @BeforeAll
     static void smallAttemptTopic() throws Exception {
@@ -131,6 +143,45 @@ class OversizedAttemptLogIT extends IntegrationTest {
                 .as("the small event's log is whole, event included").isEqualTo(1);
     }
 
+    /**
+     * A webhook with 250 KB of (random) static headers, which the reduced log keeps too: that log is dropped, counted
+     * and logged, and the delivery still runs its course (here: connection refused, retried, dead-lettered)
+     * without holding up the partition.
+     */
+    @Test
+    void anAttemptLogTooLargeEvenReducedIsDroppedAndCountedAndTheDeliveryGoesOn() throws Exception {
+        String rule = unique("R");
+        String otherRule = unique("R");
+        String path = "/" + unique("big-next");
+        String huge = unique("WH");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        insertWebhook(huge, "http://127.0.0.1:" + closedPort + "/nobody", "s3cret-signing", List.of(rule), "none", "{}",
+                null, "{\"X-Big\":\"" + randomText(250_000) + "\"}", null);
+        insertWebhook(unique("WH"), receiver.url(path), "s3cret-signing", otherRule);
+        double droppedBefore = dropped();
+        String task = unique("T");
+
+        produce(topics.input(), task, event(task, rule));
+        String after = onSamePartition(task);
+        produce(topics.input(), after, event(after, otherRule));
+
+        receiver.awaitRequests(path, 1, WAIT);
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.await(topics.dlq(), r -> task.equals(TopicReader.key(r)), 1, WAIT);
+        assertThat(TopicReader.header(dead.get(0), "idp-retry-count")).isEqualTo("3");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(inputLag()).as("uncommitted input records").isZero());
+        assertThat(dropped() - droppedBefore).as("attempt logs dropped").isEqualTo(4);
+        assertThat(jdbc.sql("select count(*) from push_logs where task_id = ? and not dead_lettered").param(task)
+                .query(Long.class).single()).as("attempt rows").isZero();
+    }
+
+    private double dropped() {
+        Counter counter = meters.find("idp.push.attempt.logs.too.large").tag("result", "dropped").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private long inputLag() throws Exception {
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
@@ -159,13 +210,18 @@ class OversizedAttemptLogIT extends IntegrationTest {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 3;
     }
 
-    /** An event whose result_json holds {@code bytes} of random text, which compression cannot shrink. */
+    /** An event whose result_json holds {@code bytes} of random text. */
     private static String largeEvent(String task, String rule, int bytes) {
-        byte[] random = new byte[bytes * 3 / 4];
-        new SecureRandom().nextBytes(random);
         return """
                 {"task_id":"%s","rule_id":"%s","result_json":{"pages":"%s"},"completed_at":"2025-12-14T10:00:00Z"}"""
-                .formatted(task, rule, Base64.getEncoder().encodeToString(random));
+                .formatted(task, rule, randomText(bytes));
+    }
+
+    /** Text that the producer's compression cannot shrink below the topic's limit. */
+    private static String randomText(int bytes) {
+        byte[] random = new byte[bytes * 3 / 4];
+        new SecureRandom().nextBytes(random);
+        return Base64.getEncoder().encodeToString(random);
     }
 
     private static Admin admin() {
