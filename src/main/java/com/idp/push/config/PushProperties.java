@@ -82,14 +82,17 @@ public record PushProperties(
             @DurationUnit(ChronoUnit.SECONDS) @DefaultValue("10") Duration connectTimeout,
             @DefaultValue("2000") int maxConnections,
             @DefaultValue("65536") int maxResponseBodyBytes,
+            /** Request bodies are kept in the attempt log and push_logs up to this size, like response bodies. */
+            @DefaultValue("65536") int maxLoggedRequestBodyBytes,
             @DefaultValue("Enterprise IDP Platform/1.0.0") String userAgent) {
 
         public Http {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("PUSH_TIMEOUT must be > 0 seconds, was " + timeout);
             }
-            if (maxConnections < 1 || maxResponseBodyBytes < 0) {
-                throw new IllegalArgumentException("idp.push.http.max-connections must be >= 1 and max-response-body-bytes >= 0");
+            if (maxConnections < 1 || maxResponseBodyBytes < 0 || maxLoggedRequestBodyBytes < 0) {
+                throw new IllegalArgumentException("idp.push.http.max-connections must be >= 1, max-response-body-bytes"
+                        + " and max-logged-request-body-bytes >= 0");
             }
         }
     }

@@ -10,4 +10,11 @@ import java.util.Map;
  * @param headers case-insensitive, in the order they are sent
  */
 public record DeliveryRequest(URI url, Map<String, String> headers, byte[] body, Duration timeout) {
+
+    /** Header names only: the values include the credentials (Authorization, the API key) and signatures. */
+    @Override
+    public String toString() {
+        return "DeliveryRequest[url=" + url + ", headers=" + headers.keySet() + ", body=" + body.length
+                + " bytes, timeout=" + timeout + "]";
+    }
 }

@@ -46,6 +46,13 @@ public final class DeliveryMetrics {
                 .tag("topic", sourceTopic).tag("reason", reason).register(registry).increment();
     }
 
+    /** @param result reduced (written without bodies and event) or dropped (too large even so) */
+    void attemptLogTooLarge(String result) {
+        Counter.builder("idp.push.attempt.logs.too.large")
+                .description("Attempt logs too large for the attempt topic, written reduced or dropped")
+                .tag("result", result).register(registry).increment();
+    }
+
     void eventWithoutWebhooks() {
         registry.counter("idp.push.events.unrouted").increment();
     }

@@ -1,13 +1,16 @@
 package com.idp.push.pipeline;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -24,6 +27,8 @@ import com.idp.push.delivery.Verdict;
 import com.idp.push.webhook.Webhook;
 import com.idp.push.webhook.WebhookRegistry;
 
+import reactor.core.scheduler.Schedulers;
+
 /**
  * Makes one attempt of a delivery and hands its outcome on: every attempt to the attempt log, a
  * retryable failure with budget left to the delay topic of its next retry, anything else that failed to
@@ -35,6 +40,8 @@ public final class DeliveryProcessor {
 
     private static final Logger attempts = LoggerFactory.getLogger("idp.push.attempts");
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
+    /** Reactor's pool for blocking work, already running for the HTTP client; used only on the rare reduced path. */
+    private static final Executor MAY_BLOCK = task -> Schedulers.boundedElastic().schedule(task);
 
     private final WebhookRegistry registry;
     private final RequestFactory requests;
@@ -46,10 +53,11 @@ public final class DeliveryProcessor {
     private final OutboundProducer producer;
     private final DeliveryMetrics metrics;
     private final Clock clock;
+    private final int maxLoggedRequestBodyBytes;
 
     DeliveryProcessor(WebhookRegistry registry, RequestFactory requests, HttpSender sender, EndpointGuards guards,
             OutcomeClassifier classifier, PipelineTopics topics, PipelineCodec codec, OutboundProducer producer,
-            DeliveryMetrics metrics, Clock clock) {
+            DeliveryMetrics metrics, Clock clock, int maxLoggedRequestBodyBytes) {
         this.registry = registry;
         this.requests = requests;
         this.sender = sender;
@@ -60,6 +68,7 @@ public final class DeliveryProcessor {
         this.producer = producer;
         this.metrics = metrics;
         this.clock = clock;
+        this.maxLoggedRequestBodyBytes = maxLoggedRequestBodyBytes;
     }
 
     /** Attempts a delivery against the webhook as it is now, then routes the outcome. */
@@ -149,8 +158,53 @@ public final class DeliveryProcessor {
         AttemptLog entry = attemptLog(result, webhook, outcome, stage);
         logAttempt(entry, delivery.attempt(), routine(result));
         metrics.attempt(outcome, stage, entry.durationMs());
-        return producer.send(topics.attempts(), delivery.event().taskId(), codec.encodeAttempt(entry),
-                OutboundProducer.headers(PipelineHeaders.DELIVERY_ID, delivery.deliveryId()));
+        byte[] value = codec.encodeAttempt(entry);
+        // the reduced log is sent off the thread that saw the failure: that is the producer's I/O thread when the
+        // broker refused the record, and send() may block (a full buffer) where only that thread could make room
+        return sendAttempt(entry, value).exceptionallyComposeAsync(error -> tooLarge(error)
+                ? reducedAttempt(entry, value.length, error) : CompletableFuture.failedFuture(error), MAY_BLOCK);
+    }
+
+    private CompletableFuture<Void> sendAttempt(AttemptLog entry, byte[] value) {
+        return producer.send(topics.attempts(), entry.taskId(), value,
+                OutboundProducer.headers(PipelineHeaders.DELIVERY_ID, entry.deliveryId()));
+    }
+
+    /**
+     * An attempt log too large to write (over the producer's max.request.size or the attempt topic's
+     * max.message.bytes: the event and request body of a large result) is written again without its bodies
+     * and event. It is as large on every try, so failing the record for it would rewind the partition to the
+     * same record forever, repeating the delivery and holding up every record behind it; the attempt log
+     * records the outcome, it must not stop the outcome (the retry or dead letter, sent beside it) from
+     * counting. Should even that be too large, the log is dropped, loudly and counted. Any other failure (the
+     * broker away) still fails the record, as before.
+     */
+    private CompletableFuture<Void> reducedAttempt(AttemptLog entry, int size, Throwable error) {
+        String why = "the record of " + size + " bytes is too large for " + topics.attempts()
+                + "; request and response bodies and the event are not stored";
+        log.warn("Attempt log {} of task={} webhook={} is too large ({} bytes, {}): writing it without bodies and event",
+                entry.attemptId(), entry.taskId(), entry.webhookId(), size, cause(error).toString());
+        return sendAttempt(entry, codec.encodeAttempt(entry.reduced(why)))
+                .thenRun(() -> metrics.attemptLogTooLarge("reduced"))
+                .exceptionallyCompose(again -> {
+                    if (!tooLarge(again)) {
+                        return CompletableFuture.failedFuture(again);
+                    }
+                    metrics.attemptLogTooLarge("dropped");
+                    log.error("Attempt log {} of task={} webhook={} DROPPED: too large even without bodies and event"
+                            + " ({}); the delivery's outcome stands, its push_logs row is missing", entry.attemptId(),
+                            entry.taskId(), entry.webhookId(), cause(again).toString());
+                    return CompletableFuture.completedFuture(null);
+                });
+    }
+
+    private static boolean tooLarge(Throwable error) {
+        Throwable cause = cause(error);
+        return cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException;
+    }
+
+    private static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /**
@@ -207,6 +261,7 @@ public final class DeliveryProcessor {
         Exchange exchange = result.exchange();
         Exchange.Response response = exchange instanceof Exchange.Response r ? r : null;
         boolean success = result.verdict() instanceof Verdict.Success;
+        LoggedRequestBody body = request == null ? null : LoggedRequestBody.of(request.body(), maxLoggedRequestBodyBytes);
         return new AttemptLog(
                 delivery.deliveryId() + ":" + delivery.attempt(),
                 delivery.event().taskId(),
@@ -216,7 +271,8 @@ public final class DeliveryProcessor {
                 response == null ? null : response.status(),
                 webhook.url().toString(),
                 request == null ? Map.of() : RedactedHeaders.of(request.headers(), webhook.auth()),
-                request == null ? null : new String(request.body(), StandardCharsets.UTF_8),
+                body == null ? null : body.text(),
+                body != null && body.truncated(),
                 response == null ? Map.of() : response.headers(),
                 response == null ? null : response.body(),
                 exchange.durationMs(),

@@ -108,6 +108,8 @@ final class PipelineCodec {
             writeMap(g, "request_headers", attempt.requestHeaders());
             if (attempt.requestBody() == null) {
                 g.writeNullProperty("request_body");
+            } else if (attempt.requestBodyTruncated()) {
+                g.writeStringProperty("request_body", attempt.requestBody()); // cut: text, no longer JSON
             } else {
                 // every body sent is valid JSON (the default body, or a template render that was checked), so
                 // it goes in as it is, not escaped into a string: the attempt log is the record written most

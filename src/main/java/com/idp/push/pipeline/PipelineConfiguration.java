@@ -107,7 +107,7 @@ class PipelineConfiguration {
                 new TemplateLimits((int) properties.templates().maxBodyBytes().toBytes(),
                         properties.templates().maxSectionIterations()));
         return new DeliveryProcessor(registry, requests, sender, guards, new OutcomeClassifier(clock), topics,
-                new PipelineCodec(json, parser), producer, metrics, clock);
+                new PipelineCodec(json, parser), producer, metrics, clock, properties.http().maxLoggedRequestBodyBytes());
     }
 
     @Bean

@@ -30,4 +30,12 @@ public record PushLogEntry(
         }
         requestHeaders = requestHeaders == null ? Map.of() : Map.copyOf(requestHeaders);
     }
+
+    /** Header names only: the headers are as sent, credentials included (they are redacted when stored). */
+    @Override
+    public String toString() {
+        return "PushLogEntry[taskId=" + taskId + ", webhookId=" + webhookId + ", deliveryId=" + deliveryId
+                + ", retryCount=" + retryCount + ", requestUrl=" + requestUrl + ", requestHeaders="
+                + requestHeaders.keySet() + ", result=" + result + "]";
+    }
 }

@@ -48,4 +48,10 @@ record KeyRing(EncryptionKey current, Map<String, EncryptionKey> byId) {
     Optional<EncryptionKey> find(String keyId) {
         return Optional.ofNullable(byId.get(keyId));
     }
+
+    /** Key ids only (as {@link EncryptionKey} prints itself), said here so that no later change prints a key. */
+    @Override
+    public String toString() {
+        return "KeyRing[current=" + current.id() + ", keys=" + byId.keySet() + "]";
+    }
 }

@@ -19,4 +19,12 @@ record WebhookDraft(
         String bodyTemplate,
         Map<String, String> headers,
         Integer timeoutMs) {
+
+    /** Holds clear-text secrets: never printed. */
+    @Override
+    public String toString() {
+        return "WebhookDraft[id=" + id + ", url=" + url + ", enabled=" + enabled + ", ruleIds=" + ruleIds
+                + ", authType=" + authType + ", authConfig=" + Masked.names(authConfig) + ", secretKey="
+                + Masked.value(secretKey) + ", headers=" + Masked.names(headers) + "]";
+    }
 }

@@ -23,4 +23,12 @@ public record WebhookRequest(
         String bodyTemplate,
         Map<String, String> headers,
         Integer timeoutMs) {
+
+    /** Secrets and header values hidden: Spring MVC logs the body it read, as this, at DEBUG. */
+    @Override
+    public String toString() {
+        return "WebhookRequest[id=" + id + ", name=" + name + ", url=" + url + ", enabled=" + enabled + ", ruleIds="
+                + ruleIds + ", authType=" + authType + ", authConfig=" + Masked.names(authConfig) + ", secretKey="
+                + Masked.value(secretKey) + ", headers=" + Masked.names(headers) + ", timeoutMs=" + timeoutMs + "]";
+    }
 }

@@ -22,4 +22,15 @@ record WebhookRow(
         Set<String> ruleIds,
         Instant createdAt,
         Instant updatedAt) {
+
+    /**
+     * Secret columns hidden even though they are normally ciphertext: a row not yet re-encrypted holds
+     * legacy clear text, and static headers may hold credentials too.
+     */
+    @Override
+    public String toString() {
+        return "WebhookRow[id=" + id + ", url=" + url + ", enabled=" + enabled + ", authType=" + authType
+                + ", authConfig=" + Masked.value(authConfigJson) + ", secretKey=" + Masked.value(secretKey)
+                + ", ruleIds=" + ruleIds + ", updatedAt=" + updatedAt + "]";
+    }
 }

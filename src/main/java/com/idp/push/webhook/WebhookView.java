@@ -36,4 +36,16 @@ public record WebhookView(
         return new WebhookView(id, name, url, enabled, ruleIds, authType, authConfig, hasSecretKey, bodyTemplate,
                 headers, timeoutMs, createdAt, updatedAt, secret);
     }
+
+    /**
+     * The generated secret is in the JSON response once, by design, but in no log line: Spring MVC logs the
+     * object it writes, as this, at DEBUG.
+     */
+    @Override
+    public String toString() {
+        return "WebhookView[id=" + id + ", url=" + url + ", enabled=" + enabled + ", ruleIds=" + ruleIds
+                + ", authType=" + authType + ", authConfig=" + Masked.names(authConfig) + ", hasSecretKey="
+                + hasSecretKey + ", headers=" + Masked.names(headers) + ", generatedSecretKey="
+                + Masked.value(generatedSecretKey) + "]";
+    }
 }

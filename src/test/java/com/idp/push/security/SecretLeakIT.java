@@ -18,9 +18,12 @@ import com.idp.push.support.ApiClient;
 import com.idp.push.support.IntegrationTest;
 import com.idp.push.support.TopicReader;
 
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * Secrets go in through the API and out only to the receiver: never into a log line, a stored row, a
- * Kafka record of idp-push's own, or an API response.
+ * Kafka record of idp-push's own, or an API response. {@link SecretLeakAtTraceIT} repeats this with
+ * the most verbose logging an operator might switch on.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretLeakIT extends IntegrationTest {
@@ -29,6 +32,8 @@ class SecretLeakIT extends IntegrationTest {
     private static final String TOKEN = "tok-LEAKCHECK-51be02";
     private static final String KEY_VALUE = "key-LEAKCHECK-a8d4e1";
     private static final String SIGNING = "whsec_TEVBS0NIRUNLLXNpZ25pbmctc2VjcmV0LTAx";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     private Environment environment;
@@ -55,6 +60,10 @@ class SecretLeakIT extends IntegrationTest {
         responses.add(api.post("/api/v1/webhooks", """
                 {"id":"%s","url":"%s","rule_ids":["%s"],"auth_type":"api_key","auth_config":{"key_name":"X-Key","key_value":"%s"}}"""
                 .formatted(apiKey, receiver.url(working), rule, KEY_VALUE)).body());
+        // generated signing secrets are returned once, by design, but must not be logged or stored in clear
+        List<String> generated = responses.subList(1, 3).stream()
+                .map(body -> JSON.readTree(body).path("generated_secret_key").asString()).toList();
+        assertThat(generated).allSatisfy(secret -> assertThat(secret).startsWith("whsec_"));
         // an invalid update echoes nothing it was given
         responses.add(api.put("/api/v1/webhooks/" + bearer, """
                 {"url":"ftp://nowhere","rule_ids":["%s"],"auth_type":"bearer","auth_config":{"token":"%s"}}"""
@@ -73,8 +82,10 @@ class SecretLeakIT extends IntegrationTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                 jdbc.sql("select count(*) from push_logs where task_id = ?").param(task).query(Long.class).single() >= 4);
 
+        // the operator API token and the encryption keys too: configuration secrets, not only webhook ones
         List<String> secrets = List.of(PASSWORD, TOKEN, KEY_VALUE, SIGNING,
-                Base64.getEncoder().encodeToString(("u:" + PASSWORD).getBytes()));
+                Base64.getEncoder().encodeToString(("u:" + PASSWORD).getBytes()), API_TOKEN, TEST_ENCRYPTION_KEY,
+                TEST_OLD_ENCRYPTION_KEY);
         String stored = String.join("\n", jdbc.sql("select cast(p as text) from push_logs p where task_id = ? or task_id like 'TEST_%'")
                 .param(task).query(String.class).list());
         String records = String.join("\n", TopicReader.await(topics.attempts(), r -> task.equals(TopicReader.key(r)), 3,
@@ -89,6 +100,12 @@ class SecretLeakIT extends IntegrationTest {
             assertThat(stored).as("push_logs rows").doesNotContain(secret);
             assertThat(records).as("attempt-log and DLQ records").doesNotContain(secret);
             assertThat(String.join("\n", responses)).as("API responses").doesNotContain(secret);
+            assertThat(webhookRows).as("the webhooks table (stored encrypted)").doesNotContain(secret);
+        }
+        for (String secret : generated) {
+            assertThat(output.getAll()).as("log output").doesNotContain(secret);
+            assertThat(stored).as("push_logs rows").doesNotContain(secret);
+            assertThat(records).as("attempt-log and DLQ records").doesNotContain(secret);
             assertThat(webhookRows).as("the webhooks table (stored encrypted)").doesNotContain(secret);
         }
         assertThat(stored).contains("***");
