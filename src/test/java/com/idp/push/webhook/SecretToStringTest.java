@@ -80,7 +80,7 @@ class SecretToStringTest {
                 EncryptionKey.parse(KEY, "TEST_KEY"),
                 KeyRing.from(new EncryptionProperties(KEY, List.of(OLD_KEY))),
                 new EncryptionProperties(KEY, List.of(OLD_KEY)),
-                new ApiProperties(List.of(API_TOKEN), List.of("/api/**"), List.of()),
+                new ApiProperties(List.of(API_TOKEN), new ApiProperties.Open(true, true, true)),
                 new DeliveryRequest(URI.create("https://example.test/"), Map.of("Authorization", "Bearer " + TOKEN,
                         "X-Key", KEY_VALUE, "X-Static", HEADER_SECRET), "{}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(1)),
                 new PushLogEntry("T_1", "WH_1", null, 0, "https://example.test/",
