@@ -149,6 +149,23 @@ class DeploymentArtifactsTest {
         }
     }
 
+    /** docs/security.md's ACLs use the application's own names, and the README links it. */
+    @Test
+    void securityGuideGivesAclsForEveryTopicUnderTheApplicationsNames() {
+        String guide = read("docs/security.md");
+        assertThat(guide).contains("--allow-principal User:idp-push --operation Write \\\n  --topic "
+                        + DEFAULTS.topics().retryPrefix() + " --resource-pattern-type prefixed")
+                .contains("--allow-principal User:ocr-pipeline --operation Write --topic " + TOPICS.input())
+                .contains("--allow-principal User:idp-ops --operation Write --topic " + TOPICS.replay())
+                .contains("--group " + DEFAULTS.engine().groupId() + " --resource-pattern-type prefixed");
+        for (String topic : allTopics()) {
+            if (!TOPICS.isDelayTopic(topic)) {
+                assertThat(guide).as("topic " + topic).contains("`" + topic + "`");
+            }
+        }
+        assertThat(read("README.md")).contains("(docs/security.md)");
+    }
+
     // ---------------------------------------------------------------- Helm chart
 
     @Test
