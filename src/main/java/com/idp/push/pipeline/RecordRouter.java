@@ -63,9 +63,17 @@ final class RecordRouter implements RecordHandler {
         }
         OptionalLong delaySeconds = topics.retryPolicy().delaySecondsOf(topic);
         if (delaySeconds.isPresent()) {
-            Instant due = dueAt(record, delaySeconds.getAsLong());
-            if (clock.instant().isBefore(due)) {
-                return new Dispatch.NotDue(due);
+            Instant now = clock.instant();
+            DueTime due = topics.retryPolicy().dueTimeOf(delaySeconds.getAsLong(), record.timestamp(), dueAtHeader(record), now);
+            if (due.clamped()) {
+                // someone other than idp-push wrote this record (or its clock is far off): worth an operator's look.
+                // Logged each time the record is read (when read and when due); the header's text is not logged,
+                // it is the writer's to choose.
+                log.warn("Delay record {}-{}@{} (timestamp {}) asks to wait beyond what idp-push writes for its topic; "
+                        + "due at {} instead", record.topic(), record.partition(), record.offset(), record.timestamp(), due.at());
+            }
+            if (now.isBefore(due.at())) {
+                return new Dispatch.NotDue(due.at());
             }
             return new Dispatch.Started(retry(record));
         }
@@ -108,17 +116,9 @@ final class RecordRouter implements RecordHandler {
         return processor.process(((Decoded.Ok<Delivery>) decoded).value(), "replay");
     }
 
-    /** The due time from the header, else (a record produced by hand) the record time plus the topic's delay. */
-    private static Instant dueAt(ConsumerRecord<byte[], byte[]> record, long delaySeconds) {
+    private static String dueAtHeader(ConsumerRecord<byte[], byte[]> record) {
         Header header = record.headers().lastHeader(PipelineHeaders.DUE_AT);
-        if (header != null) {
-            try {
-                return Instant.ofEpochMilli(Long.parseLong(new String(header.value(), StandardCharsets.UTF_8)));
-            } catch (NumberFormatException e) {
-                // fall through to the record's own timestamp
-            }
-        }
-        return Instant.ofEpochMilli(record.timestamp()).plusSeconds(delaySeconds);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Sets aside a record the engine could not process: its copy on the invalid topic, with the reason. */

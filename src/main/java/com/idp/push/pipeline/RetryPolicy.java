@@ -60,6 +60,47 @@ public final class RetryPolicy {
     }
 
     /**
+     * When a record of the delay topic of {@code topicDelaySeconds} is due. Its {@code idp-due-at} header says
+     * so, but anyone allowed to write to the topic writes that header, and a record that is not due holds back
+     * every record behind it in its partition. So the header counts only up to the latest due time idp-push
+     * itself could have written for this topic: the record's timestamp plus the topic's delay or the Retry-After
+     * cap, whichever is longer (a capped Retry-After goes to the topic of the longest delay not above it, so it
+     * can exceed that topic's delay). A header in the past is due now. Without a readable header: the timestamp
+     * plus the topic's delay (a record produced by hand).
+     * <p>
+     * The record timestamp is the producer's clock too, so it cannot be trusted to bound itself: a timestamp
+     * further ahead of {@code now} than that bound is not one idp-push wrote (clocks are not that far apart),
+     * and the record is due at once instead of at a time of the producer's choosing.
+     *
+     * @param dueAtHeader the header's text (epoch milliseconds), or null when the record has none
+     */
+    DueTime dueTimeOf(long topicDelaySeconds, long recordTimestampMs, String dueAtHeader, Instant now) {
+        Duration topicDelay = Duration.ofSeconds(topicDelaySeconds);
+        Duration longest = topicDelay.compareTo(retryAfterCap) >= 0 ? topicDelay : retryAfterCap;
+        Instant written = Instant.ofEpochMilli(recordTimestampMs);
+        if (written.isAfter(now.plus(longest))) {
+            return new DueTime(now, true);
+        }
+        Instant latest = written.plus(longest);
+        Instant asked = parseEpochMillis(dueAtHeader);
+        if (asked == null) {
+            return new DueTime(written.plus(topicDelay), false);
+        }
+        return asked.isAfter(latest) ? new DueTime(latest, true) : new DueTime(asked, false);
+    }
+
+    private static Instant parseEpochMillis(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(text.strip()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
      * The delay topic for a wait: the one with the longest configured delay that is not longer than the
      * wait. Records in a delay topic are waited for in order, so a record that waits longer than its
      * topic's delay (a Retry-After) holds back the ones behind it; choosing the closest topic keeps that

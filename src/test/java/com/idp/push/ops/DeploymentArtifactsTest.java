@@ -115,6 +115,29 @@ class DeploymentArtifactsTest {
         assertThat(map(topicsJob, "depends_on", "kafka").get("condition")).isEqualTo("service_healthy");
     }
 
+    /**
+     * Compose's Kafka and Postgres have no authentication and the API is not meant to face a network by
+     * accident: every published port is bound to 127.0.0.1 (short syntax {@code "127.0.0.1:8080:8080"}, or
+     * {@code host_ip} in the long syntax). A bare {@code "8080:8080"} would listen on every interface.
+     */
+    @Test
+    void composePublishesEveryPortOnLoopbackOnly() {
+        Map<String, Object> services = map(yaml("docker-compose.yml"), "services");
+        List<String> published = new ArrayList<>();
+        services.forEach((name, service) -> {
+            List<Object> ports = list(service, "ports");
+            for (Object port : ports == null ? List.of() : ports) {
+                String hostIp = port instanceof Map<?, ?> longSyntax ? String.valueOf(longSyntax.get("host_ip"))
+                        : port.toString().split(":").length == 3 ? port.toString().split(":")[0] : "";
+                assertThat(hostIp).as("%s publishes %s", name, port).isEqualTo("127.0.0.1");
+                published.add(name);
+            }
+        });
+        assertThat(published).as("services with published ports").contains("kafka", "postgres", "idp-push");
+        assertThat(read("docker-compose.yml")).as("the file says how to expose a port deliberately")
+                .contains("To expose a port deliberately");
+    }
+
     @Test
     void composeCreatesEveryTopicTheServiceUses() {
         String script = String.valueOf(list(map(yaml("docker-compose.yml"), "services", "kafka-topics"), "command").get(0));
@@ -124,6 +147,23 @@ class DeploymentArtifactsTest {
         for (String topic : allTopics()) {
             assertThat(script).as("topic " + topic).containsPattern("(?<![\\w.-])" + Pattern.quote(topic) + "(?![\\w.-])");
         }
+    }
+
+    /** docs/security.md's ACLs use the application's own names, and the README links it. */
+    @Test
+    void securityGuideGivesAclsForEveryTopicUnderTheApplicationsNames() {
+        String guide = read("docs/security.md");
+        assertThat(guide).contains("--allow-principal User:idp-push --operation Write \\\n  --topic "
+                        + DEFAULTS.topics().retryPrefix() + " --resource-pattern-type prefixed")
+                .contains("--allow-principal User:ocr-pipeline --operation Write --topic " + TOPICS.input())
+                .contains("--allow-principal User:idp-ops --operation Write --topic " + TOPICS.replay())
+                .contains("--group " + DEFAULTS.engine().groupId() + " --resource-pattern-type prefixed");
+        for (String topic : allTopics()) {
+            if (!TOPICS.isDelayTopic(topic)) {
+                assertThat(guide).as("topic " + topic).contains("`" + topic + "`");
+            }
+        }
+        assertThat(read("README.md")).contains("(docs/security.md)");
     }
 
     // ---------------------------------------------------------------- Helm chart
