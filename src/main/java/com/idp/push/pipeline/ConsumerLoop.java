@@ -62,6 +62,8 @@ final class ConsumerLoop implements Runnable {
     static final int MAX_TRIES = 3;
     static final long FIRST_RETRY_BACKOFF_MS = 500;
     static final long MAX_RETRY_BACKOFF_MS = 30_000;
+    /** After a revocation, how long outcomes already handed to the producer get to be acknowledged. */
+    private static final Duration HANDED_OVER_GRACE = Duration.ofSeconds(1);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Pattern subscription;
@@ -162,7 +164,7 @@ final class ConsumerLoop implements Runnable {
                     consumer.seek(partition, record.offset());
                     break;
                 }
-                Dispatch dispatch = handle(record);
+                Dispatch dispatch = handle(record, state.lease);
                 if (dispatch instanceof Dispatch.NotDue notDue) {
                     state.resumeAtMs = clock.getAsLong() + waitMs(notDue);
                     consumer.seek(partition, record.offset());
@@ -193,9 +195,9 @@ final class ConsumerLoop implements Runnable {
                 (ignored, error) -> completions.add(new Completion(state, entry, error, false)));
     }
 
-    private Dispatch handle(ConsumerRecord<byte[], byte[]> record) {
+    private Dispatch handle(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
         try {
-            return handler.handle(record);
+            return handler.handle(record, lease);
         } catch (RuntimeException e) {
             // A handler bug must not kill the loop: the record fails, is tried again and, failing still, set aside.
             log.error("Handling {}-{}@{} failed", record.topic(), record.partition(), record.offset(), e);
@@ -221,6 +223,10 @@ final class ConsumerLoop implements Runnable {
             return;
         }
         Throwable cause = rootCause(completion.error());
+        if (cause instanceof PartitionLease.PartitionRevokedException) {
+            state.tracker.failed(entry); // produced nothing: stays uncommitted for the new owner
+            return;
+        }
         entry.failures++;
         entry.lastError = cause.toString();
         state.tracker.failed(entry);
@@ -254,7 +260,7 @@ final class ConsumerLoop implements Runnable {
                             (ignored, error) -> completions.add(new Completion(state, entry, error, true)));
                     continue;
                 }
-                Dispatch dispatch = handle(entry.record);
+                Dispatch dispatch = handle(entry.record, state.lease);
                 if (dispatch instanceof Dispatch.NotDue notDue) {
                     state.tracker.failed(entry); // not running: it waits for its due time again
                     entry.retryAtMs = now + waitMs(notDue);
@@ -358,9 +364,22 @@ final class ConsumerLoop implements Runnable {
         }
     }
 
+    /**
+     * Gives the partitions' in-flight work the grace period to finish, then ends their leases, so that what
+     * is still running produces nothing, and waits for the outcomes handed over before that to be
+     * acknowledged. Afterwards every record of these partitions is either durable or produced nothing:
+     * the commit that follows is exact, and the new owner's attempts are the only ones that go on.
+     */
+    private void endLeases(Collection<PartitionState> states) {
+        drain(states, revokeGrace);
+        states.forEach(state -> state.lease.revoke());
+        // what still runs now produces nothing when it ends: wait only for outcomes already with the producer
+        drain(states, HANDED_OVER_GRACE);
+    }
+
     /** Waits, up to the grace period, for the in-flight work of the given partitions to settle. */
-    private void drain(Collection<PartitionState> states) {
-        long deadline = clock.getAsLong() + revokeGrace.toMillis();
+    private void drain(Collection<PartitionState> states, Duration grace) {
+        long deadline = clock.getAsLong() + grace.toMillis();
         try {
             while (states.stream().anyMatch(s -> s.tracker.running() > 0)) {
                 long left = deadline - clock.getAsLong();
@@ -379,7 +398,7 @@ final class ConsumerLoop implements Runnable {
 
     private void shutDown() {
         try {
-            drain(partitions.values());
+            endLeases(List.copyOf(partitions.values()));
             commit(partitions.values(), true);
         } catch (RuntimeException e) {
             log.warn("Final offset commit failed; uncommitted records will be delivered again: {}", e.toString());
@@ -394,7 +413,7 @@ final class ConsumerLoop implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
             List<PartitionState> states = revoked.stream().map(partitions::get).filter(s -> s != null).toList();
-            drain(states);
+            endLeases(states);
             try {
                 commit(states, true);
             } catch (RuntimeException e) {
@@ -414,6 +433,7 @@ final class ConsumerLoop implements Runnable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
+            lost.stream().map(partitions::get).filter(s -> s != null).forEach(s -> s.lease.revoke());
             lost.forEach(partitions::remove);
             log.warn("Partitions lost without a chance to commit: {}", lost);
         }

@@ -36,6 +36,12 @@ public final class DeliveryMetrics {
                 .tag("reason", reason).register(registry).increment();
     }
 
+    /** An outcome not produced because its source partition was revoked (the new owner repeats the attempt). */
+    void outcomeDropped(String reason) {
+        Counter.builder("idp.push.outcomes.dropped").description("Outcomes not produced: their source partition was revoked")
+                .tag("reason", reason).register(registry).increment();
+    }
+
     void deadLettered(String reason) {
         Counter.builder("idp.push.dead.letters").description("Deliveries handed to the DLQ")
                 .tag("reason", reason).register(registry).increment();

@@ -71,20 +71,24 @@ public final class DeliveryProcessor {
         this.maxLoggedRequestBodyBytes = maxLoggedRequestBodyBytes;
     }
 
-    /** Attempts a delivery against the webhook as it is now, then routes the outcome. */
-    CompletableFuture<Void> process(Delivery delivery, String stage) {
+    /**
+     * Attempts a delivery against the webhook as it is now, then routes the outcome, produced only while
+     * {@code lease} (the source partition's) is held.
+     */
+    CompletableFuture<Void> process(Delivery delivery, String stage, PartitionLease lease) {
         Optional<Webhook> webhook = registry.find(delivery.webhookId());
         if (webhook.isEmpty() || !webhook.get().enabled()) {
             String reason = webhook.isEmpty() ? "webhook " + delivery.webhookId() + " no longer exists"
                     : "webhook " + delivery.webhookId() + " is disabled";
-            return deadLetter(delivery, delivery.retry(), delivery.attempt() - 1, reason, null, "webhook-unavailable");
+            return lease.produceIfHeld(() ->
+                    deadLetter(delivery, delivery.retry(), delivery.attempt() - 1, reason, null, "webhook-unavailable"));
         }
-        return process(delivery, webhook.get(), stage);
+        return process(delivery, webhook.get(), stage, lease);
     }
 
-    /** As {@link #process(Delivery, String)} with the webhook already looked up (fan-out at intake). */
-    CompletableFuture<Void> process(Delivery delivery, Webhook webhook, String stage) {
-        return attempt(delivery, webhook).thenCompose(result -> route(result, webhook, stage));
+    /** As {@link #process(Delivery, String, PartitionLease)} with the webhook already looked up (fan-out at intake). */
+    CompletableFuture<Void> process(Delivery delivery, Webhook webhook, String stage, PartitionLease lease) {
+        return attempt(delivery, webhook).thenCompose(result -> route(result, webhook, stage, lease));
     }
 
     /** One attempt, nothing routed: the caller decides what to do with the result. */
@@ -124,8 +128,24 @@ public final class DeliveryProcessor {
                 new AttemptResult(delivery, null, failed, classifier.classify(failed), started));
     }
 
-    /** Publishes the attempt log and, after a failure, the retry or dead letter. */
+    /** As {@link #route(AttemptResult, Webhook, String, PartitionLease)} for work of no partition (the API). */
     CompletableFuture<Void> route(AttemptResult result, Webhook webhook, String stage) {
+        return route(result, webhook, stage, PartitionLease.NONE);
+    }
+
+    /**
+     * Publishes the attempt log and, after a failure, the retry or dead letter, while {@code lease} is held;
+     * after the source partition was revoked, nothing (the new owner attempts the delivery again).
+     */
+    CompletableFuture<Void> route(AttemptResult result, Webhook webhook, String stage, PartitionLease lease) {
+        CompletableFuture<Void> routed = lease.produceIfHeld(() -> routeNow(result, webhook, stage));
+        if (routed.isCompletedExceptionally() && !lease.held()) {
+            metrics.outcomeDropped("partition-revoked");
+        }
+        return routed;
+    }
+
+    private CompletableFuture<Void> routeNow(AttemptResult result, Webhook webhook, String stage) {
         Delivery delivery = result.delivery();
         Verdict verdict = result.verdict();
         if (verdict instanceof Verdict.NotSent) {

@@ -16,6 +16,8 @@ final class PartitionState {
 
     final TopicPartition partition;
     final OffsetTracker tracker = new OffsetTracker();
+    /** Held from assignment to revocation; the work of this partition's records produces outcomes only under it. */
+    final PartitionLease lease = new PartitionLease();
     /** Deliveries of this partition's records still running; decremented by each as it completes, on any thread. */
     final AtomicInteger runningDeliveries = new AtomicInteger();
     /** Monotonic ms before which the partition stays paused (a delay record not due). */

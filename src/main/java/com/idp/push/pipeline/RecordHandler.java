@@ -6,5 +6,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @FunctionalInterface
 interface RecordHandler {
 
-    Dispatch handle(ConsumerRecord<byte[], byte[]> record);
+    /**
+     * @param lease the source partition's lease: the work produces its outcome only while it is held
+     */
+    Dispatch handle(ConsumerRecord<byte[], byte[]> record, PartitionLease lease);
 }

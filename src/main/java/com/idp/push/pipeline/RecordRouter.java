@@ -53,13 +53,13 @@ final class RecordRouter implements RecordHandler {
     }
 
     @Override
-    public Dispatch handle(ConsumerRecord<byte[], byte[]> record) {
+    public Dispatch handle(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
         String topic = record.topic();
         if (topic.equals(topics.input())) {
-            return intake(record);
+            return intake(record, lease);
         }
         if (topic.equals(topics.replay())) {
-            return new Dispatch.Started(replay(record));
+            return new Dispatch.Started(replay(record, lease));
         }
         OptionalLong delaySeconds = topics.retryPolicy().delaySecondsOf(topic);
         if (delaySeconds.isPresent()) {
@@ -75,12 +75,12 @@ final class RecordRouter implements RecordHandler {
             if (now.isBefore(due.at())) {
                 return new Dispatch.NotDue(due.at());
             }
-            return new Dispatch.Started(retry(record));
+            return new Dispatch.Started(retry(record, lease));
         }
         return new Dispatch.Started(invalid(record, "unexpected-topic", "idp-push does not consume " + topic));
     }
 
-    private Dispatch.Started intake(ConsumerRecord<byte[], byte[]> record) {
+    private Dispatch.Started intake(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
         ParsedEvent parsed = parser.parse(record.value());
         if (parsed instanceof ParsedEvent.Invalid invalid) {
             return new Dispatch.Started(invalid(record, invalid.reason(), invalid.detail()));
@@ -95,25 +95,25 @@ final class RecordRouter implements RecordHandler {
         Instant now = clock.instant();
         List<CompletableFuture<Void>> deliveries = new ArrayList<>(webhooks.size());
         for (Webhook webhook : webhooks) {
-            deliveries.add(processor.process(Delivery.first(event, webhook.id(), now), webhook, "intake"));
+            deliveries.add(processor.process(Delivery.first(event, webhook.id(), now), webhook, "intake", lease));
         }
         return new Dispatch.Started(CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new)), deliveries);
     }
 
-    private CompletableFuture<?> retry(ConsumerRecord<byte[], byte[]> record) {
+    private CompletableFuture<?> retry(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
         Decoded<Delivery> decoded = codec.decodeDelivery(record.value());
         if (decoded instanceof Decoded.Bad<Delivery> bad) {
             return invalid(record, bad.reason(), bad.detail());
         }
-        return processor.process(((Decoded.Ok<Delivery>) decoded).value(), record.topic());
+        return processor.process(((Decoded.Ok<Delivery>) decoded).value(), record.topic(), lease);
     }
 
-    private CompletableFuture<?> replay(ConsumerRecord<byte[], byte[]> record) {
+    private CompletableFuture<?> replay(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
         Decoded<Delivery> decoded = codec.decodeReplay(record.value());
         if (decoded instanceof Decoded.Bad<Delivery> bad) {
             return invalid(record, bad.reason(), bad.detail());
         }
-        return processor.process(((Decoded.Ok<Delivery>) decoded).value(), "replay");
+        return processor.process(((Decoded.Ok<Delivery>) decoded).value(), "replay", lease);
     }
 
     private static String dueAtHeader(ConsumerRecord<byte[], byte[]> record) {

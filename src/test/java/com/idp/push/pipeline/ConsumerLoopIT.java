@@ -261,6 +261,57 @@ class ConsumerLoopIT {
         assertThat(setAside).isEmpty();
     }
 
+    @Test
+    void workStillRunningForARevokedPartitionProducesNothingSoEachRecordHasOneOutcome() throws Exception {
+        createTopic(2);
+        produce(10);
+        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            // each record's work (8 s, longer than the rebalance takes) outlasts the revoke grace (500 ms
+            // here, as an attempt of 30 s would at the shipped 5 s), then produces its outcome under the lease of the partition it came from
+            RecordHandler slowWork = (record, lease) -> {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                timer.schedule(() -> lease.produceIfHeld(() -> {
+                    outcomes.merge(record.partition() + "@" + record.offset(), 1, Integer::sum);
+                    return CompletableFuture.completedFuture(null);
+                }).whenComplete((ignored, error) -> {
+                    if (error == null) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(error);
+                    }
+                }), 8, TimeUnit.SECONDS);
+                dispatchedCount.incrementAndGet();
+                return new Dispatch.Started(done);
+            };
+            startWithLease(slowWork);
+            await().atMost(Duration.ofSeconds(20)).until(() -> dispatchedCount.get() >= 10);
+            startWithLease(slowWork); // joins: one partition moves while its work is in flight
+
+            await().atMost(Duration.ofSeconds(40)).until(() -> committedAll(2));
+            Thread.sleep(8500); // anything the first member still had running has ended by now
+            assertThat(outcomes).as("one outcome per record, none forked by the rebalance").hasSize(10)
+                    .allSatisfy((record, count) -> assertThat(count).as(record).isEqualTo(1));
+            assertThat(dispatchedCount.get()).as("the moved partition's records were processed again by the new owner")
+                    .isGreaterThan(10);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private ConsumerLoop startWithLease(RecordHandler handler) {
+        ConsumerLoop loop = new ConsumerLoop(consumer(group), Pattern.compile(Pattern.quote(topic)), handler,
+                (record, reason, detail) -> CompletableFuture.completedFuture(null),
+                new InFlightLimits(100, 100, 64L << 20), Duration.ofMillis(100), Duration.ofMillis(500),
+                ConsumerLoop::monotonicMillis, java.time.Clock.systemUTC());
+        Thread thread = new Thread(loop, "test-loop");
+        loops.add(loop);
+        threads.add(thread);
+        thread.start();
+        return loop;
+    }
+
     private Dispatch started(ConsumerRecord<byte[], byte[]> record) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         work.put(record.offset(), future);
@@ -268,8 +319,13 @@ class ConsumerLoopIT {
         return new Dispatch.Started(future);
     }
 
-    private ConsumerLoop start(int maxInFlight, RecordHandler handler) {
-        RecordHandler counting = record -> {
+    /** A handler that needs no lease: these tests look at the loop, not at what the work produces. */
+    private interface Handler {
+        Dispatch handle(ConsumerRecord<byte[], byte[]> record);
+    }
+
+    private ConsumerLoop start(int maxInFlight, Handler handler) {
+        RecordHandler counting = (record, lease) -> {
             Dispatch dispatch = handler.handle(record);
             if (dispatch instanceof Dispatch.Started) {
                 dispatchedCount.incrementAndGet();

@@ -103,7 +103,7 @@ class PipelineRunnerRestartTest {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        RecordHandler handler = record -> new Dispatch.Started(CompletableFuture.completedFuture(null));
+        RecordHandler handler = (record, lease) -> new Dispatch.Started(CompletableFuture.completedFuture(null));
         return new PipelineRunner(properties, PipelineTopics.of(properties), registry, handler,
                 (record, reason, detail) -> CompletableFuture.completedFuture(null), Map.of(), clientId -> {
             MockConsumer<byte[], byte[]> consumer = consumers.apply(created.size());
