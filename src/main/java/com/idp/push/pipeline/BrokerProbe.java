@@ -137,9 +137,15 @@ final class BrokerProbe implements SmartLifecycle {
         return running;
     }
 
-    static String describe(Status status, long nowMs) {
-        return status.reachable() ? "reachable"
-                : "unreachable since " + Instant.ofEpochMilli(status.unreachableSinceMs()) + " ("
-                        + (nowMs - status.unreachableSinceMs()) / 1000 + " s)";
+    /**
+     * @param nowMs the probe's (monotonic) clock now
+     * @param wallNow the time of day now, to say since when in words an operator can match with other logs
+     */
+    static String describe(Status status, long nowMs, Instant wallNow) {
+        if (status.reachable()) {
+            return "reachable";
+        }
+        long forMs = nowMs - status.unreachableSinceMs();
+        return "unreachable since " + wallNow.minusMillis(forMs) + " (" + forMs / 1000 + " s)";
     }
 }

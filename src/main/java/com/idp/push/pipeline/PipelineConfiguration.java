@@ -134,14 +134,14 @@ class PipelineConfiguration {
 
     @Bean
     BrokerProbe brokerProbe(PushProperties properties, KafkaProperties kafka) {
-        return new BrokerProbe(kafka.buildAdminProperties(), properties.engine().brokerProbeInterval(), System::currentTimeMillis);
+        return new BrokerProbe(kafka.buildAdminProperties(), properties.engine().brokerProbeInterval(), ConsumerLoop::monotonicMillis);
     }
 
     @Bean
     PipelineHealthIndicator pipelineHealthIndicator(PipelineRunner runner, WebhookRegistry registry, BrokerProbe probe,
             PushProperties properties) {
         return new PipelineHealthIndicator(runner, registry, probe, properties.engine().brokerUnreachableAfter(),
-                System::currentTimeMillis);
+                ConsumerLoop::monotonicMillis, Clock.systemUTC());
     }
 
     @Bean

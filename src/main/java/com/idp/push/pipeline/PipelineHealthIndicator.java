@@ -1,5 +1,6 @@
 package com.idp.push.pipeline;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -23,15 +24,18 @@ final class PipelineHealthIndicator implements HealthIndicator {
     private final WebhookRegistry registry;
     private final BrokerProbe probe;
     private final Duration unreachableAfter;
+    /** The probe's monotonic clock. */
     private final LongSupplier clock;
+    private final Clock wallClock;
 
     PipelineHealthIndicator(PipelineRunner runner, WebhookRegistry registry, BrokerProbe probe, Duration unreachableAfter,
-            LongSupplier clock) {
+            LongSupplier clock, Clock wallClock) {
         this.runner = runner;
         this.registry = registry;
         this.probe = probe;
         this.unreachableAfter = unreachableAfter;
         this.clock = clock;
+        this.wallClock = wallClock;
     }
 
     @Override
@@ -42,7 +46,7 @@ final class PipelineHealthIndicator implements HealthIndicator {
         Health.Builder health = runner.isConsuming() && !brokerDown ? Health.up() : Health.down();
         health.withDetail("consuming", runner.isConsuming())
                 .withDetail("webhookRegistryLoaded", registry.isLoaded())
-                .withDetail("broker", BrokerProbe.describe(broker, now));
+                .withDetail("broker", BrokerProbe.describe(broker, now, wallClock.instant()));
         if (runner.loopRestarts() > 0) {
             health.withDetail("loopRestarts", runner.loopRestarts()).withDetail("lastLoopError", runner.lastLoopError());
         }

@@ -5,7 +5,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +26,22 @@ class PipelineHealthIndicatorTest {
     private final WebhookRegistry registry = mock(WebhookRegistry.class);
     private final BrokerProbe probe = new BrokerProbe(Map.of("bootstrap.servers", "127.0.0.1:1"), Duration.ofSeconds(1), now::get);
     private final PipelineHealthIndicator indicator =
-            new PipelineHealthIndicator(runner, registry, probe, Duration.ofSeconds(10), now::get);
+            new PipelineHealthIndicator(runner, registry, probe, Duration.ofSeconds(10), now::get, new Clock() {
+                @Override
+                public ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return Instant.ofEpochMilli(now.get()); // the test's monotonic clock reads as the time of day
+                }
+            });
 
     @Test
     void upWhileConsumingAndTheBrokerAnswers() {
