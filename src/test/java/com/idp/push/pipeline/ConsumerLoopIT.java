@@ -285,9 +285,9 @@ class ConsumerLoopIT {
                 dispatchedCount.incrementAndGet();
                 return new Dispatch.Started(done);
             };
-            startWithLease(slowWork);
+            start(100, slowWork);
             await().atMost(Duration.ofSeconds(20)).until(() -> dispatchedCount.get() >= 10);
-            startWithLease(slowWork); // joins: one partition moves while its work is in flight
+            start(100, slowWork); // joins: one partition moves while its work is in flight
 
             await().atMost(Duration.ofSeconds(40)).until(() -> committedAll(2));
             Thread.sleep(8500); // anything the first member still had running has ended by now
@@ -300,17 +300,6 @@ class ConsumerLoopIT {
         }
     }
 
-    private ConsumerLoop startWithLease(RecordHandler handler) {
-        ConsumerLoop loop = new ConsumerLoop(consumer(group), Pattern.compile(Pattern.quote(topic)), handler,
-                (record, reason, detail) -> CompletableFuture.completedFuture(null),
-                new InFlightLimits(100, 100, 64L << 20), Duration.ofMillis(100), Duration.ofMillis(500),
-                ConsumerLoop::monotonicMillis, java.time.Clock.systemUTC());
-        Thread thread = new Thread(loop, "test-loop");
-        loops.add(loop);
-        threads.add(thread);
-        thread.start();
-        return loop;
-    }
 
     private Dispatch started(ConsumerRecord<byte[], byte[]> record) {
         CompletableFuture<Void> future = new CompletableFuture<>();
@@ -332,11 +321,15 @@ class ConsumerLoopIT {
             }
             return dispatch;
         };
+        return start(maxInFlight, counting);
+    }
+
+    private ConsumerLoop start(int maxInFlight, RecordHandler handler) {
         ConsumerLoop.SetAside recorder = (record, reason, detail) -> {
             setAside.put(record.offset(), reason + ": " + detail);
             return CompletableFuture.completedFuture(null);
         };
-        ConsumerLoop loop = new ConsumerLoop(consumer(group), Pattern.compile(Pattern.quote(topic)), counting, recorder,
+        ConsumerLoop loop = new ConsumerLoop(consumer(group), Pattern.compile(Pattern.quote(topic)), handler, recorder,
                 new InFlightLimits(maxInFlight, maxInFlight, 64L << 20), Duration.ofMillis(100), Duration.ofMillis(500),
                 ConsumerLoop::monotonicMillis, java.time.Clock.systemUTC());
         Thread thread = new Thread(loop, "test-loop");
