@@ -35,6 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ServiceProcess implements AutoCloseable {
 
     public static final String API_TOKEN = "service-process-token-0123456789";
+    /** As the value of a property in {@link Settings}: the property is not passed, so the service's own default applies. */
+    public static final String UNSET = "<unset>";
     /** The SSRF guard's and the secret cipher's settings, for when those features are present. */
     private static final String ENCRYPTION_KEY = Base64.getEncoder().encodeToString(new byte[32]);
 
@@ -94,6 +96,7 @@ public final class ServiceProcess implements AutoCloseable {
         p.put("logging.level.org.apache.kafka", "WARN");
         p.put("management.endpoint.health.show-details", "always");
         p.putAll(settings.properties());
+        p.values().removeIf(UNSET::equals);
 
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + settings.maxHeap(), "-XX:+ExitOnOutOfMemoryError",
                 "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
