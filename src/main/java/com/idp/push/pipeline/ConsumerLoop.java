@@ -25,6 +25,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.idp.push.config.GroupMembership;
+
 /**
  * The delivery engine's poll loop: one {@link Consumer} owned by one thread, with many records in
  * flight per partition.
@@ -404,7 +406,7 @@ final class ConsumerLoop implements Runnable {
             log.warn("Final offset commit failed; uncommitted records will be delivered again: {}", e.toString());
         } finally {
             partitions.clear();
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(GroupMembership.leaveOnClose(Duration.ofSeconds(5)));
         }
     }
 

@@ -16,6 +16,8 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import com.idp.push.config.ConsumerGroupProperties;
+import com.idp.push.config.GroupMembership;
 import com.idp.push.config.PushProperties;
 import com.idp.push.delivery.EndpointGuards;
 import com.idp.push.delivery.HttpSender;
@@ -113,7 +115,8 @@ class PipelineConfiguration {
     @Bean
     PipelineRunner pipelineRunner(PushProperties properties, PipelineTopics topics, WebhookRegistry registry,
             TaskEventParser parser, JsonMapper json, DeliveryProcessor processor, OutboundProducer producer,
-            DeliveryMetrics metrics, KafkaProperties kafka, MeterRegistry meters, Clock clock) {
+            DeliveryMetrics metrics, KafkaProperties kafka, ConsumerGroupProperties group, MeterRegistry meters, Clock clock) {
+        GroupMembership membership = new GroupMembership(group);
         RecordRouter router = new RecordRouter(topics, parser, new PipelineCodec(json, parser), registry, processor,
                 producer, metrics, clock);
         return new PipelineRunner(properties, topics, registry, router, router::setAside, kafka.buildAdminProperties(), clientId -> {
@@ -122,6 +125,8 @@ class PipelineConfiguration {
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+            // how fast a dead instance's partitions move (session, heartbeat, static membership): docs/reliability.md
+            membership.applyTo(config, clientId);
             config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
             // pattern subscription notices delay topics created by other instances within this time
             config.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 30_000);

@@ -16,6 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import com.idp.push.config.ConsumerGroupProperties;
+import com.idp.push.config.GroupMembership;
 import com.idp.push.pipeline.PipelineTopics;
 
 import io.github.resilience4j.core.IntervalFunction;
@@ -38,12 +40,14 @@ class PushLogConfiguration {
     @ConditionalOnProperty(name = "idp.push.sinks.enabled", matchIfMissing = true)
     PushLogSinks pushLogSinks(SinkProperties sinks, KafkaProperties kafka, PipelineTopics topics, JsonMapper json,
             JdbcTemplate jdbcTemplate, JdbcClient jdbc, TransactionTemplate transactions, PushLogStore store,
-            MeterRegistry meters) {
+            ConsumerGroupProperties group, MeterRegistry meters) {
         SinkRejects rejects = new SinkRejects(jdbc);
+        // the sinks' groups recover from a dead instance as fast as the engine's: attempts reach Postgres again
+        GroupMembership membership = new GroupMembership(group);
         return new PushLogSinks(() -> List.of(
-                new SinkLoop("attempt-log sink", consumer(kafka, sinks, sinks.logGroupId(), meters), topics.attempts(),
+                new SinkLoop("attempt-log sink", consumer(kafka, sinks, sinks.logGroupId(), membership, meters), topics.attempts(),
                         new AttemptLogWriter(json, store, rejects), retry("attempt-log-sink"), sinks.pollTimeout()),
-                new SinkLoop("DLQ sink", consumer(kafka, sinks, sinks.dlqGroupId(), meters), topics.dlq(),
+                new SinkLoop("DLQ sink", consumer(kafka, sinks, sinks.dlqGroupId(), membership, meters), topics.dlq(),
                         new DeadLetterWriter(json, jdbcTemplate, transactions, store, rejects), retry("dlq-sink"),
                         sinks.pollTimeout())));
     }
@@ -58,13 +62,14 @@ class PushLogConfiguration {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(KafkaProperties kafka, SinkProperties sinks, String groupId,
-            MeterRegistry meters) {
+            GroupMembership membership, MeterRegistry meters) {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, sinks.maxBatch());
+        membership.applyTo(config, groupId);
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         new KafkaClientMetrics(consumer).bindTo(meters);

@@ -18,6 +18,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.idp.push.config.GroupMembership;
+
 import io.github.resilience4j.retry.Retry;
 
 /**
@@ -74,7 +76,7 @@ final class SinkLoop implements Runnable {
                 throw e;
             }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(GroupMembership.leaveOnClose(Duration.ofSeconds(5)));
         }
     }
 

@@ -88,9 +88,9 @@ public final class ServiceProcess implements AutoCloseable {
         p.put("idp.push.sinks.dlq-group-id", settings.prefix() + "-dlq-sink");
         p.put("idp.push.webhooks.refresh-interval", "200");
         p.put("idp.push.engine.poll-timeout", "100");
-        // a killed member is noticed after the session timeout: keep it at the broker's minimum
-        p.put("spring.kafka.consumer.properties.session.timeout.ms", "6000");
-        p.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "1000");
+        // static group membership as the Helm chart sets it up (the pod name): a process started again under the
+        // same name takes over the partitions of its killed predecessor; distinct names never share an id
+        p.put("idp.push.consumer-group.instance-id", name);
         p.put("logging.level.org.apache.kafka", "WARN");
         p.put("management.endpoint.health.show-details", "always");
         p.putAll(settings.properties());

@@ -48,6 +48,14 @@ public final class StandaloneBroker implements AutoCloseable {
 
     /** Formats fresh storage on two fixed loopback ports (outside the ephemeral range); does not start. */
     public static StandaloneBroker create(String name) {
+        return create(name, Map.of());
+    }
+
+    /**
+     * As {@link #create(String)}, with broker settings that replace the test defaults, e.g. a test that
+     * measures group timing puts back {@code group.initial.rebalance.delay.ms} at Kafka's default.
+     */
+    public static StandaloneBroker create(String name, Map<String, String> overrides) {
         int port = TestInfrastructure.freeFixedPort();
         int controllerPort;
         do {
@@ -78,6 +86,7 @@ public final class StandaloneBroker implements AutoCloseable {
             p.setProperty("broker.heartbeat.interval.ms", "500");
             p.setProperty("share.coordinator.state.topic.replication.factor", "1");
             p.setProperty("share.coordinator.state.topic.min.isr", "1");
+            overrides.forEach(p::setProperty);
             Path config = dir.resolve("server.properties");
             try (Writer writer = Files.newBufferedWriter(config)) {
                 p.store(writer, "standalone test broker; generated");
