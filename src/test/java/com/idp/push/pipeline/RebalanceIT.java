@@ -125,6 +125,79 @@ class RebalanceIT {
         }
     }
 
+    /**
+     * SPEC §4 "at least once, never forked": a third member joins two while events keep arriving and every
+     * first attempt is a 503 answered after 3 s, at the shipped defaults, so attempts are in flight on the
+     * partitions that move. Every (delivery, attempt) must have exactly one record on the delay topic: a
+     * revoked partition's late outcome must not start a second retry chain beside the new owner's.
+     */
+    @Test
+    void aMemberJoiningWhileAttemptsAreInFlightForksNoRetryChain() throws Exception {
+        ServiceProcess.Settings settings = new ServiceProcess.Settings(run, "256m", Map.of());
+        String rule = "R_" + run;
+        receiver.on("/fork").delay(Duration.ofSeconds(3)).respond(503);
+        ServiceProcess a = start(settings, "a");
+        start(settings, "b");
+        var created = a.api().post("/api/v1/webhooks", """
+                {"id":"WH_%s","url":"%s","rule_ids":["%s"],"auth_type":"none"}""".formatted(run, receiver.url("/fork"), rule));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        int events = 200;
+        try (Admin admin = admin(); KafkaProducer<String, String> producer = producer()) {
+            await("both instances in the group").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> stableMembers(admin) == 2);
+            Thread load = new Thread(() -> {
+                for (int i = 0; i < events; i++) {
+                    String task = run + "_F_" + i;
+                    producer.send(new ProducerRecord<>(settings.inputTopic(), task, event(task, rule)));
+                    try {
+                        Thread.sleep(100); // 10 events/s for 20 s: ~30 attempts always waiting for their 503
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                producer.flush();
+            }, "fork-load");
+            load.start();
+            start(settings, "c"); // joins while the stream goes on: partitions move with attempts in flight
+            await("three instances in the group").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> stableMembers(admin) == 3);
+            load.join(60_000);
+            int expected = events;
+            String delayTopic = settings.retryPrefix() + "10s";
+            await("a retry record for every first attempt").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> records(admin, delayTopic) >= expected);
+            Thread.sleep(6_000); // anything a late outcome would still add, is added by now
+            Map<String, Long> perAttempt = new java.util.HashMap<>();
+            try (var reader = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.<String, Object>of(
+                    org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    TestInfrastructure.get().kafkaBootstrapServers()),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = IntStream.range(0, 3).mapToObj(p -> new TopicPartition(delayTopic, p)).toList();
+                reader.assign(partitions);
+                reader.seekToBeginning(partitions);
+                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                long total = records(admin, delayTopic);
+                long read = 0;
+                while (read < total && System.nanoTime() < end) {
+                    for (var record : reader.poll(Duration.ofMillis(200))) {
+                        read++;
+                        String key = new String(record.headers().lastHeader(PipelineHeaders.DELIVERY_ID).value())
+                                + "#" + new String(record.headers().lastHeader(PipelineHeaders.ATTEMPT).value());
+                        perAttempt.merge(key, 1L, Long::sum);
+                    }
+                }
+            }
+            long forked = perAttempt.values().stream().filter(n -> n > 1).count();
+            System.out.printf("[rebalance] %d retry records for %d (delivery, attempt) pairs; %d forked%n",
+                    perAttempt.values().stream().mapToLong(Long::longValue).sum(), perAttempt.size(), forked);
+            assertThat(perAttempt.keySet().stream().filter(k -> k.endsWith("#2")).count())
+                    .as("a first retry for every event").isEqualTo(expected);
+            assertThat(perAttempt).as("one retry record per (delivery, attempt)")
+                    .allSatisfy((attempt, count) -> assertThat(count).as(attempt).isEqualTo(1L));
+        }
+    }
+
     private ServiceProcess start(ServiceProcess.Settings settings, String name) {
         ServiceProcess process = ServiceProcess.start(settings, run + "-" + name);
         processes.add(process);
