@@ -40,13 +40,16 @@ class PushLogConfiguration {
             JdbcTemplate jdbcTemplate, JdbcClient jdbc, TransactionTemplate transactions, PushLogStore store,
             MeterRegistry meters) {
         SinkRejects rejects = new SinkRejects(jdbc);
-        return new PushLogSinks(() -> List.of(
-                new SinkLoop("attempt-log sink", consumer(kafka, sinks, sinks.logGroupId(), meters), topics.attempts(),
+        SinkStatus attemptLog = new SinkStatus("attempt-log", "attempt-log sink", System::currentTimeMillis);
+        SinkStatus deadLetters = new SinkStatus("dlq", "DLQ sink", System::currentTimeMillis);
+        return new PushLogSinks(List.of(attemptLog, deadLetters), () -> List.of(
+                new SinkLoop(attemptLog, consumer(kafka, sinks, sinks.logGroupId(), meters), topics.attempts(),
                         new AttemptLogWriter(json, store, rejects), retry("attempt-log-sink"), sinks.pollTimeout()),
-                new SinkLoop("DLQ sink", consumer(kafka, sinks, sinks.dlqGroupId(), meters), topics.dlq(),
+                new SinkLoop(deadLetters, consumer(kafka, sinks, sinks.dlqGroupId(), meters), topics.dlq(),
                         new DeadLetterWriter(json, jdbcTemplate, transactions, store, rejects), retry("dlq-sink"),
                         sinks.pollTimeout())));
     }
+
 
     /** A few quick tries per batch; a longer outage is waited out by the loop, paused. */
     private static Retry retry(String name) {
