@@ -42,6 +42,7 @@ class PushLogConfiguration {
         SinkRejects rejects = new SinkRejects(jdbc);
         SinkStatus attemptLog = new SinkStatus("attempt-log", "attempt-log sink", System::currentTimeMillis);
         SinkStatus deadLetters = new SinkStatus("dlq", "DLQ sink", System::currentTimeMillis);
+        SinkMetrics.bind(meters, List.of(attemptLog, deadLetters));
         return new PushLogSinks(List.of(attemptLog, deadLetters), () -> List.of(
                 new SinkLoop(attemptLog, consumer(kafka, sinks, sinks.logGroupId(), meters), topics.attempts(),
                         new AttemptLogWriter(json, store, rejects), retry("attempt-log-sink"), sinks.pollTimeout()),
@@ -50,6 +51,11 @@ class PushLogConfiguration {
                         sinks.pollTimeout())));
     }
 
+    @Bean
+    @ConditionalOnProperty(name = "idp.push.sinks.enabled", matchIfMissing = true)
+    PushLogSinksHealthIndicator pushLogSinksHealthIndicator(PushLogSinks sinks) {
+        return new PushLogSinksHealthIndicator(sinks.statuses(), System::currentTimeMillis);
+    }
 
     /** A few quick tries per batch; a longer outage is waited out by the loop, paused. */
     private static Retry retry(String name) {
