@@ -44,12 +44,21 @@ class PushLogConfiguration {
         SinkRejects rejects = new SinkRejects(jdbc);
         // the sinks' groups recover from a dead instance as fast as the engine's: attempts reach Postgres again
         GroupMembership membership = new GroupMembership(group);
-        return new PushLogSinks(() -> List.of(
-                new SinkLoop("attempt-log sink", consumer(kafka, sinks, sinks.logGroupId(), membership, meters), topics.attempts(),
+        SinkStatus attemptLog = new SinkStatus("attempt-log", "attempt-log sink", System::currentTimeMillis);
+        SinkStatus deadLetters = new SinkStatus("dlq", "DLQ sink", System::currentTimeMillis);
+        SinkMetrics.bind(meters, List.of(attemptLog, deadLetters));
+        return new PushLogSinks(List.of(attemptLog, deadLetters), () -> List.of(
+                new SinkLoop(attemptLog, consumer(kafka, sinks, sinks.logGroupId(), membership, meters), topics.attempts(),
                         new AttemptLogWriter(json, store, rejects), retry("attempt-log-sink"), sinks.pollTimeout()),
-                new SinkLoop("DLQ sink", consumer(kafka, sinks, sinks.dlqGroupId(), membership, meters), topics.dlq(),
+                new SinkLoop(deadLetters, consumer(kafka, sinks, sinks.dlqGroupId(), membership, meters), topics.dlq(),
                         new DeadLetterWriter(json, jdbcTemplate, transactions, store, rejects), retry("dlq-sink"),
                         sinks.pollTimeout())));
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "idp.push.sinks.enabled", matchIfMissing = true)
+    PushLogSinksHealthIndicator pushLogSinksHealthIndicator(PushLogSinks sinks) {
+        return new PushLogSinksHealthIndicator(sinks.statuses(), System::currentTimeMillis);
     }
 
     /** A few quick tries per batch; a longer outage is waited out by the loop, paused. */

@@ -17,12 +17,15 @@ public final class PushLogSinks implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PushLogSinks.class);
 
+    private final List<SinkStatus> statuses;
     private final Supplier<List<SinkLoop>> newLoops;
     private final List<Thread> threads = new ArrayList<>();
     private volatile List<SinkLoop> loops = List.of();
     private volatile boolean running;
 
-    PushLogSinks(Supplier<List<SinkLoop>> newLoops) {
+    /** @param newLoops builds one loop per status, each reporting to its own */
+    PushLogSinks(List<SinkStatus> statuses, Supplier<List<SinkLoop>> newLoops) {
+        this.statuses = List.copyOf(statuses);
         this.newLoops = newLoops;
     }
 
@@ -61,7 +64,11 @@ public final class PushLogSinks implements SmartLifecycle {
 
     /** Names of the sinks currently waiting for the database. */
     public List<String> pausedSinks() {
-        return loops.stream().filter(SinkLoop::isPaused).map(SinkLoop::name).toList();
+        return statuses.stream().filter(SinkStatus::isWaiting).map(SinkStatus::name).toList();
+    }
+
+    List<SinkStatus> statuses() {
+        return statuses;
     }
 
     @Override

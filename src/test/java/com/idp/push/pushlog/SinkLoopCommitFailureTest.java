@@ -35,7 +35,7 @@ class SinkLoopCommitFailureTest {
             }
         };
         List<Long> stored = new CopyOnWriteArrayList<>();
-        SinkLoop loop = new SinkLoop("test-sink", consumer, "attempts",
+        SinkLoop loop = new SinkLoop(new SinkStatus("test", "test-sink", System::currentTimeMillis), consumer, "attempts",
                 batch -> batch.forEach(r -> stored.add(r.offset())), Retry.ofDefaults("test"), Duration.ofMillis(10));
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(partition));
