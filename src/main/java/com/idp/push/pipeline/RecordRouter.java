@@ -73,11 +73,29 @@ final class RecordRouter implements RecordHandler {
                         + "due at {} instead", record.topic(), record.partition(), record.offset(), record.timestamp(), due.at());
             }
             if (now.isBefore(due.at())) {
-                return new Dispatch.NotDue(due.at());
+                Instant topicDue = Instant.ofEpochMilli(record.timestamp()).plusSeconds(delaySeconds.getAsLong());
+                if (now.isBefore(topicDue)) {
+                    return new Dispatch.NotDue(due.at().isBefore(topicDue) ? due.at() : topicDue);
+                }
+                return new Dispatch.Started(requeue(record, due.at(), lease));
             }
             return new Dispatch.Started(retry(record, lease));
         }
         return new Dispatch.Started(invalid(record, "unexpected-topic", "idp-push does not consume " + topic));
+    }
+
+    /**
+     * A record that waits longer than its topic's delay (a receiver's Retry-After) would hold back every
+     * record behind it, which are due by now: once its topic's delay is over it goes back to the tail of
+     * the same topic, with the due time it had (as clamped), and the partition moves on. A wait of n topic
+     * delays costs n - 1 copies; the records behind it wait no longer than their own due time.
+     */
+    private CompletableFuture<Void> requeue(ConsumerRecord<byte[], byte[]> record, Instant due, PartitionLease lease) {
+        metrics.deferred("due-after-topic-delay");
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(PipelineHeaders.DUE_AT);
+        headers.add(PipelineHeaders.DUE_AT, Long.toString(due.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+        return lease.produceIfHeld(() -> producer.send(record.topic(), record.key(), record.value(), headers));
     }
 
     private Dispatch.Started intake(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {

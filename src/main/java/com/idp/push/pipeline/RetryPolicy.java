@@ -102,9 +102,9 @@ public final class RetryPolicy {
 
     /**
      * The delay topic for a wait: the one with the longest configured delay that is not longer than the
-     * wait. Records in a delay topic are waited for in order, so a record that waits longer than its
-     * topic's delay (a Retry-After) holds back the ones behind it; choosing the closest topic keeps that
-     * to the gap between two configured delays.
+     * wait. Records in a delay topic are waited for in order; a record that waits longer than its topic's
+     * delay (a Retry-After) is moved to the tail of the topic once that delay is over (RecordRouter), and
+     * choosing the closest topic keeps such moves few.
      */
     public String topicFor(Duration wait) {
         Duration chosen = delays.stream().min(Duration::compareTo).orElseThrow();
