@@ -132,6 +132,9 @@ class UnloadableWebhookIT extends IntegrationTest {
         assertThat(api.get("/api/v1/webhooks/" + badUrl).json().get("load_error").asString()).contains("url");
         assertThat(unloadable("template")).isGreaterThanOrEqualTo(1);
         assertThat(unloadable("other")).isGreaterThanOrEqualTo(1);
+        JsonNode testPush = api.post("/api/v1/webhooks/" + staleTemplate + "/test", "").json();
+        assertThat(testPush.get("success").asBoolean()).isFalse();
+        assertThat(testPush.get("error_message").asString()).startsWith("template error: stored body_template of webhook");
 
         produce(topics.input(), task, event(task, rule));
 
@@ -149,8 +152,8 @@ class UnloadableWebhookIT extends IntegrationTest {
 
         await().atMost(WAIT).untilAsserted(() -> {
             for (String id : List.of(staleTemplate, badUrl)) {
-                assertThat(jdbc.sql("select outcome from push_logs where webhook_id = ? and not dead_lettered").param(id)
-                        .query(String.class).list()).as(id).containsExactly("dead");
+                assertThat(jdbc.sql("select outcome from push_logs where webhook_id = ? and task_id = ? and not dead_lettered")
+                        .params(id, task).query(String.class).list()).as(id).containsExactly("dead");
                 assertThat(jdbc.sql("select status from dead_letters where webhook_id = ?").param(id)
                         .query(String.class).list()).as(id).containsExactly("pending");
             }
