@@ -21,6 +21,11 @@ public sealed interface Exchange {
     /** Why no response was received; {@link OutcomeClassifier} decides which of these are retried. */
     enum Failure {
         TIMEOUT, CONNECTION, DNS, TLS, PROTOCOL, BLOCKED_ADDRESS, TEMPLATE, WEBHOOK_UNAVAILABLE, INVALID_REQUEST,
+        /**
+         * Not sent: a secret of the webhook does not decrypt with the configured keys (a key rotation in
+         * progress); retried, since configuring the key heals it without changing the webhook.
+         */
+        WEBHOOK_UNLOADABLE,
         /** Not sent: the endpoint's circuit breaker is open ({@link EndpointGuards}). */
         CIRCUIT_OPEN,
         /** Not sent: the endpoint already has its bulkhead's maximum of attempts in flight. */

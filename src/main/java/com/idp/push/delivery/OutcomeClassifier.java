@@ -9,7 +9,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The one place that decides what an attempt's result means (SPEC §4): 2xx success; 5xx, 429, 408,
- * every transport failure and attempts an open circuit breaker refused retryable; other 4xx, 3xx
+ * every transport failure, attempts an open circuit breaker refused and webhooks whose secret does not decrypt
+ * (yet) retryable; other 4xx, 3xx
  * (redirects are not followed), template errors, blocked addresses and unusable webhooks fatal; an attempt
  * a full bulkhead refused was not made at all.
  */
@@ -27,7 +28,8 @@ public final class OutcomeClassifier {
         }
         Exchange.NoResponse none = (Exchange.NoResponse) exchange;
         return switch (none.failure()) {
-            case TIMEOUT, CONNECTION, DNS, TLS, PROTOCOL, CIRCUIT_OPEN -> new Verdict.Retryable(none.message(), null);
+            case TIMEOUT, CONNECTION, DNS, TLS, PROTOCOL, CIRCUIT_OPEN, WEBHOOK_UNLOADABLE ->
+                    new Verdict.Retryable(none.message(), null);
             case ENDPOINT_BUSY -> new Verdict.NotSent(none.message());
             case BLOCKED_ADDRESS, TEMPLATE, WEBHOOK_UNAVAILABLE, INVALID_REQUEST -> new Verdict.Fatal(none.message());
         };

@@ -40,9 +40,6 @@ public final class RequestFactory {
      *         event or goes over its limits; the attempt fails without retry
      */
     public DeliveryRequest build(TaskEvent event, String deliveryId, Webhook webhook, int attempt, Instant now) {
-        if (webhook.templateProblem() != null) {
-            throw new TemplateRenderException(webhook.templateProblem());
-        }
         byte[] body = webhook.bodyTemplate() == null
                 ? defaultBody(event, deliveryId)
                 : webhook.bodyTemplate().render(variables(event, deliveryId, webhook), templateLimits);

@@ -24,7 +24,9 @@ import com.idp.push.delivery.RedactedHeaders;
 import com.idp.push.delivery.RequestFactory;
 import com.idp.push.delivery.TemplateRenderException;
 import com.idp.push.delivery.Verdict;
+import com.idp.push.webhook.UnloadableWebhook;
 import com.idp.push.webhook.Webhook;
+import com.idp.push.webhook.WebhookEntry;
 import com.idp.push.webhook.WebhookRegistry;
 
 import reactor.core.scheduler.Schedulers;
@@ -76,7 +78,7 @@ public final class DeliveryProcessor {
      * {@code lease} (the source partition's) is held.
      */
     CompletableFuture<Void> process(Delivery delivery, String stage, PartitionLease lease) {
-        Optional<Webhook> webhook = registry.find(delivery.webhookId());
+        Optional<WebhookEntry> webhook = registry.lookup(delivery.webhookId());
         if (webhook.isEmpty() || !webhook.get().enabled()) {
             String reason = webhook.isEmpty() ? "webhook " + delivery.webhookId() + " no longer exists"
                     : "webhook " + delivery.webhookId() + " is disabled";
@@ -87,13 +89,22 @@ public final class DeliveryProcessor {
     }
 
     /** As {@link #process(Delivery, String, PartitionLease)} with the webhook already looked up (fan-out at intake). */
-    CompletableFuture<Void> process(Delivery delivery, Webhook webhook, String stage, PartitionLease lease) {
+    CompletableFuture<Void> process(Delivery delivery, WebhookEntry webhook, String stage, PartitionLease lease) {
         return attempt(delivery, webhook).thenCompose(result -> route(result, webhook, stage, lease));
     }
 
-    /** One attempt, nothing routed: the caller decides what to do with the result. */
-    CompletableFuture<AttemptResult> attempt(Delivery delivery, Webhook webhook) {
+    /**
+     * One attempt, nothing routed: the caller decides what to do with the result. A webhook the registry
+     * could not load is an attempt that sends nothing and fails naming the problem ({@link UnloadableAttempt}).
+     */
+    CompletableFuture<AttemptResult> attempt(Delivery delivery, WebhookEntry entry) {
         Instant started = clock.instant();
+        if (entry instanceof UnloadableWebhook broken) {
+            Exchange failed = UnloadableAttempt.of(broken);
+            return CompletableFuture.completedFuture(
+                    new AttemptResult(delivery, null, failed, classifier.classify(failed), started));
+        }
+        Webhook webhook = (Webhook) entry;
         DeliveryRequest request;
         try {
             request = requests.build(delivery.event(), delivery.deliveryId(), webhook, delivery.attempt(), started);
@@ -128,8 +139,8 @@ public final class DeliveryProcessor {
                 new AttemptResult(delivery, null, failed, classifier.classify(failed), started));
     }
 
-    /** As {@link #route(AttemptResult, Webhook, String, PartitionLease)} for work of no partition (the API). */
-    CompletableFuture<Void> route(AttemptResult result, Webhook webhook, String stage) {
+    /** As {@link #route(AttemptResult, WebhookEntry, String, PartitionLease)} for work of no partition (the API). */
+    CompletableFuture<Void> route(AttemptResult result, WebhookEntry webhook, String stage) {
         return route(result, webhook, stage, PartitionLease.NONE);
     }
 
@@ -137,7 +148,7 @@ public final class DeliveryProcessor {
      * Publishes the attempt log and, after a failure, the retry or dead letter, while {@code lease} is held;
      * after the source partition was revoked, nothing (the new owner attempts the delivery again).
      */
-    CompletableFuture<Void> route(AttemptResult result, Webhook webhook, String stage, PartitionLease lease) {
+    CompletableFuture<Void> route(AttemptResult result, WebhookEntry webhook, String stage, PartitionLease lease) {
         CompletableFuture<Void> routed = lease.produceIfHeld(() -> routeNow(result, webhook, stage));
         if (routed.isCompletedExceptionally() && !lease.held()) {
             metrics.outcomeDropped("partition-revoked");
@@ -145,7 +156,7 @@ public final class DeliveryProcessor {
         return routed;
     }
 
-    private CompletableFuture<Void> routeNow(AttemptResult result, Webhook webhook, String stage) {
+    private CompletableFuture<Void> routeNow(AttemptResult result, WebhookEntry webhook, String stage) {
         Delivery delivery = result.delivery();
         Verdict verdict = result.verdict();
         if (verdict instanceof Verdict.NotSent) {
@@ -168,12 +179,12 @@ public final class DeliveryProcessor {
     }
 
     /** Publishes the attempt log only: for one-off pushes (API test deliveries) that are not retried. */
-    CompletableFuture<Void> logOnly(AttemptResult result, Webhook webhook, String stage) {
+    CompletableFuture<Void> logOnly(AttemptResult result, WebhookEntry webhook, String stage) {
         String outcome = result.verdict() instanceof Verdict.Success ? "delivered" : "failed";
         return publishAttempt(result, webhook, outcome, stage);
     }
 
-    private CompletableFuture<Void> publishAttempt(AttemptResult result, Webhook webhook, String outcome, String stage) {
+    private CompletableFuture<Void> publishAttempt(AttemptResult result, WebhookEntry webhook, String outcome, String stage) {
         Delivery delivery = result.delivery();
         AttemptLog entry = attemptLog(result, webhook, outcome, stage);
         logAttempt(entry, delivery.attempt(), routine(result));
@@ -275,7 +286,7 @@ public final class DeliveryProcessor {
                         PipelineHeaders.WEBHOOK_ID, delivery.webhookId()));
     }
 
-    private AttemptLog attemptLog(AttemptResult result, Webhook webhook, String outcome, String stage) {
+    private AttemptLog attemptLog(AttemptResult result, WebhookEntry webhook, String outcome, String stage) {
         Delivery delivery = result.delivery();
         DeliveryRequest request = result.request();
         Exchange exchange = result.exchange();
@@ -289,8 +300,9 @@ public final class DeliveryProcessor {
                 delivery.deliveryId(),
                 delivery.retryCount(),
                 response == null ? null : response.status(),
-                webhook.url().toString(),
-                request == null ? Map.of() : RedactedHeaders.of(request.headers(), webhook.auth()),
+                requestUrl(webhook),
+                // a request is built only for a loaded webhook
+                request == null ? Map.of() : RedactedHeaders.of(request.headers(), ((Webhook) webhook).auth()),
                 body == null ? null : body.text(),
                 body != null && body.truncated(),
                 response == null ? Map.of() : response.headers(),
@@ -302,6 +314,11 @@ public final class DeliveryProcessor {
                 stage,
                 result.startedAt(),
                 delivery.attempt() == 1 ? delivery.event().raw() : null);
+    }
+
+    /** The URL as stored when the webhook could not be loaded: the attempt row still says where it would have gone. */
+    private static String requestUrl(WebhookEntry webhook) {
+        return webhook instanceof Webhook loaded ? loaded.url().toString() : ((UnloadableWebhook) webhook).url();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import com.idp.push.delivery.PushResult;
 import com.idp.push.event.TaskEvent;
 import com.idp.push.webhook.Webhook;
+import com.idp.push.webhook.WebhookEntry;
 
 /**
  * The Java facade for code that embeds idp-push, mirroring the seed API. Every push made here is
@@ -23,8 +24,8 @@ public final class PushService {
         this.processor = processor;
     }
 
-    /** One signed attempt now; no retry, no dead letter. */
-    public PushResult pushToWebhook(TaskEvent task, Webhook webhook) {
+    /** One signed attempt now; no retry, no dead letter. An unloadable webhook gives a failed result naming why. */
+    public PushResult pushToWebhook(TaskEvent task, WebhookEntry webhook) {
         return pushToWebhookAsync(task, webhook, "api").join();
     }
 
@@ -55,7 +56,7 @@ public final class PushService {
         processor.deadLetter(delivery, retryCount, retryCount + 1, failureReason, null, "manual").join();
     }
 
-    public CompletableFuture<PushResult> pushToWebhookAsync(TaskEvent task, Webhook webhook, String stage) {
+    public CompletableFuture<PushResult> pushToWebhookAsync(TaskEvent task, WebhookEntry webhook, String stage) {
         Delivery delivery = Delivery.first(task, webhook.id(), Instant.now());
         return processor.attempt(delivery, webhook).thenCompose(result ->
                 processor.logOnly(result, webhook, stage).thenApply(logged -> result.pushResult()));

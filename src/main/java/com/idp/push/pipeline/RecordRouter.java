@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import com.idp.push.event.ParsedEvent;
 import com.idp.push.event.TaskEvent;
 import com.idp.push.event.TaskEventParser;
-import com.idp.push.webhook.Webhook;
+import com.idp.push.webhook.WebhookEntry;
 import com.idp.push.webhook.WebhookRegistry;
 
 /**
@@ -104,7 +104,7 @@ final class RecordRouter implements RecordHandler {
             return new Dispatch.Started(invalid(record, invalid.reason(), invalid.detail()));
         }
         TaskEvent event = ((ParsedEvent.Valid) parsed).event();
-        List<Webhook> webhooks = registry.resolve(event);
+        List<WebhookEntry> webhooks = registry.resolve(event);
         if (webhooks.isEmpty()) {
             metrics.eventWithoutWebhooks();
             log.debug("No enabled webhook for task={} rule={}", event.taskId(), event.ruleId());
@@ -112,7 +112,7 @@ final class RecordRouter implements RecordHandler {
         }
         Instant now = clock.instant();
         List<CompletableFuture<Void>> deliveries = new ArrayList<>(webhooks.size());
-        for (Webhook webhook : webhooks) {
+        for (WebhookEntry webhook : webhooks) {
             deliveries.add(processor.process(Delivery.first(event, webhook.id(), now), webhook, "intake", lease));
         }
         return new Dispatch.Started(CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new)), deliveries);

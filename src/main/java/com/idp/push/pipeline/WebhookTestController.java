@@ -18,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code POST /api/v1/webhooks/{id}/test}: one signed delivery of a sample event now, to the webhook as
  * configured (even when disabled), answered with the push result. Logged like any attempt, with stage
- * {@code api} and a task id starting with {@code TEST_}; never retried.
+ * {@code api} and a task id starting with {@code TEST_}; never retried. A webhook this instance cannot load
+ * answers a failed push result naming the problem, as its deliveries do.
  */
 @RestController
 class WebhookTestController {
@@ -38,7 +39,7 @@ class WebhookTestController {
     @PostMapping("/api/v1/webhooks/{id}/test")
     PushResult test(@PathVariable String id) {
         registry.refresh();
-        var webhook = registry.find(id).orElseThrow(() -> new WebhookNotFoundException(id));
+        var webhook = registry.lookup(id).orElseThrow(() -> new WebhookNotFoundException(id));
         Instant now = Instant.now();
         String rule = webhook.ruleIds().stream().sorted().findFirst().orElse("*");
         ObjectNode event = json.createObjectNode();

@@ -10,9 +10,9 @@ import com.idp.push.delivery.BodyTemplate;
 /**
  * A customer endpoint as the delivery path needs it: secrets decrypted, template compiled.
  *
+ * A stored template that does not compile makes the webhook an {@link UnloadableWebhook} instead.
+ *
  * @param bodyTemplate the compiled template, or null for the default body
- * @param templateProblem why the stored template could not be compiled, or null; deliveries of such a
- *        webhook fail without retry, naming this problem
  * @param timeout the per-webhook deadline, or null for {@code PUSH_TIMEOUT}
  */
 public record Webhook(
@@ -24,9 +24,8 @@ public record Webhook(
         AuthConfig auth,
         String secretKey,
         BodyTemplate bodyTemplate,
-        String templateProblem,
         Map<String, String> headers,
-        Duration timeout) {
+        Duration timeout) implements WebhookEntry {
 
     /** The rule id that binds a webhook to every rule. */
     public static final String ANY_RULE = "*";

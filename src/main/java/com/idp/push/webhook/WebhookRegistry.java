@@ -24,9 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
  * registry version in Postgres changes (checked every {@code idp.push.webhooks.refresh-interval}).
  * Lookups never touch the database, so deliveries go on while Postgres is down, with the last snapshot.
  *
- * <p>A webhook whose secrets cannot be decrypted (key not configured, value altered) keeps its last good
- * copy if this instance had loaded one, and is otherwise left out, with an error naming the webhook and
- * the key id.
+ * <p>A webhook that cannot be loaded (a secret under a key not configured, a stored template the current
+ * rules refuse, an unusable row) is kept as an {@link UnloadableWebhook}: events still fan out to it and its
+ * deliveries get an outcome naming the problem, instead of vanishing. It is logged at WARN once when it
+ * becomes unloadable (or its problem changes), not again on every reload, and counted in the
+ * {@code idp.push.webhooks.unloadable} gauge. One exception: a webhook whose secrets stop decrypting after
+ * this instance had loaded it keeps its last good copy (another instance re-encrypted it under a key this one
+ * does not have yet: a rolling key change).
  *
  * <p>Thread-safe: readers see one consistent snapshot; only the scheduler thread refreshes.
  */
@@ -46,12 +50,15 @@ public class WebhookRegistry {
         this.assembler = new WebhookAssembler(cipher, json);
     }
 
-    /** The enabled webhooks an event goes to: bound to its rule or to "*", narrowed by its webhook_ids. */
-    public List<Webhook> resolve(TaskEvent event) {
+    /**
+     * The enabled webhooks an event goes to, loadable or not: bound to its rule or to "*", narrowed by its
+     * webhook_ids.
+     */
+    public List<WebhookEntry> resolve(TaskEvent event) {
         Snapshot current = snapshot;
-        Map<String, Webhook> matches = new LinkedHashMap<>();
+        Map<String, WebhookEntry> matches = new LinkedHashMap<>();
         for (String rule : List.of(event.ruleId(), Webhook.ANY_RULE)) {
-            for (Webhook webhook : current.byRule().getOrDefault(rule, List.of())) {
+            for (WebhookEntry webhook : current.byRule().getOrDefault(rule, List.of())) {
                 if (webhook.enabled() && (event.webhookIds().isEmpty() || event.webhookIds().contains(webhook.id()))) {
                     matches.putIfAbsent(webhook.id(), webhook);
                 }
@@ -60,9 +67,27 @@ public class WebhookRegistry {
         return List.copyOf(matches.values());
     }
 
-    /** The webhook as it is now (enabled or not), for retries and replays. */
-    public Optional<Webhook> find(String webhookId) {
+    /** The webhook as it is now (enabled or not, loadable or not), for retries and replays. */
+    public Optional<WebhookEntry> lookup(String webhookId) {
         return Optional.ofNullable(snapshot.byId().get(webhookId));
+    }
+
+    /** The webhook as it is now (enabled or not), when it could be loaded. */
+    public Optional<Webhook> find(String webhookId) {
+        return lookup(webhookId).filter(Webhook.class::isInstance).map(Webhook.class::cast);
+    }
+
+    /** Why this instance could not load the webhook, if it could not. */
+    public Optional<LoadError> loadError(String webhookId) {
+        return lookup(webhookId).filter(UnloadableWebhook.class::isInstance)
+                .map(entry -> ((UnloadableWebhook) entry).error());
+    }
+
+    /** How many webhooks of the current snapshot could not be loaded, for a {@link LoadError#kind()}. */
+    long unloadable(String kind) {
+        return snapshot.byId().values().stream()
+                .filter(entry -> entry instanceof UnloadableWebhook broken && broken.error().kind().equals(kind))
+                .count();
     }
 
     /** Waits for the first successful load; the pipeline must not resolve events against an empty registry. */
@@ -97,36 +122,47 @@ public class WebhookRegistry {
             return;
         }
         Snapshot previous = snapshot;
-        Map<String, Webhook> byId = new HashMap<>();
-        Map<String, List<Webhook>> byRule = new HashMap<>();
+        Map<String, WebhookEntry> byId = new HashMap<>();
+        Map<String, List<WebhookEntry>> byRule = new HashMap<>();
+        int unloadable = 0;
         for (WebhookRow row : repository.findAll()) {
-            Webhook webhook;
-            try {
-                webhook = assembler.assemble(row);
-            } catch (SecretDecryptionException e) {
-                webhook = previous.byId().get(row.id());
-                if (webhook == null) {
-                    log.error("{}. This webhook is not delivered until that is fixed", e.getMessage());
-                    continue;
-                }
-                // e.g. another instance re-encrypted it under a key this one does not have yet (a rolling key change)
-                log.error("{}. Still delivering this webhook with the copy loaded before; "
-                        + "its stored changes apply here once the key is configured", e.getMessage());
-            } catch (RuntimeException e) {
-                log.error("Webhook {} is unusable and skipped: {}", row.id(), e.getMessage());
-                continue;
+            WebhookEntry entry = settle(assembler.assemble(row), previous.byId().get(row.id()));
+            if (entry instanceof UnloadableWebhook) {
+                unloadable++;
             }
-            byId.put(webhook.id(), webhook);
-            for (String rule : webhook.ruleIds()) {
-                byRule.computeIfAbsent(rule, r -> new ArrayList<>()).add(webhook);
+            byId.put(entry.id(), entry);
+            for (String rule : entry.ruleIds()) {
+                byRule.computeIfAbsent(rule, r -> new ArrayList<>()).add(entry);
             }
         }
         byRule.replaceAll((rule, list) -> List.copyOf(list));
         snapshot = new Snapshot(version, Map.copyOf(byId), Map.copyOf(byRule));
         loaded.countDown();
-        log.info("Webhook registry loaded version {}: {} webhooks", version, byId.size());
+        log.info("Webhook registry loaded version {}: {} webhooks, {} unloadable", version, byId.size(), unloadable);
     }
 
-    private record Snapshot(long version, Map<String, Webhook> byId, Map<String, List<Webhook>> byRule) {
+    /** The entry to keep for a freshly assembled row, given what the previous snapshot held; logs the problems. */
+    private static WebhookEntry settle(WebhookEntry assembled, WebhookEntry before) {
+        if (!(assembled instanceof UnloadableWebhook broken)) {
+            if (before instanceof UnloadableWebhook) {
+                log.info("Webhook {} loads again", assembled.id());
+            }
+            return assembled;
+        }
+        if (broken.error() instanceof LoadError.SecretUnreadable && before instanceof Webhook lastGood) {
+            // e.g. another instance re-encrypted it under a key this one does not have yet (a rolling key change)
+            log.error("{}. Still delivering this webhook with the copy loaded before; "
+                    + "its stored changes apply here once the key is configured", broken.error().detail());
+            return lastGood;
+        }
+        if (!(before instanceof UnloadableWebhook earlier) || !earlier.error().equals(broken.error())) {
+            // once per problem, not per reload or delivery: each delivery has its attempt row and the gauge stays up
+            log.warn("Webhook {} cannot be loaded ({}): {}. Its deliveries fail with this reason (push_logs, DLQ) "
+                    + "until that is fixed", broken.id(), broken.error().kind(), broken.error().detail());
+        }
+        return broken;
+    }
+
+    private record Snapshot(long version, Map<String, WebhookEntry> byId, Map<String, List<WebhookEntry>> byRule) {
     }
 }

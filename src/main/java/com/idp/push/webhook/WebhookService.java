@@ -97,6 +97,7 @@ public class WebhookService {
                 draft.timeoutMs(), new TreeSet<>(draft.ruleIds()), null, null);
     }
 
+    /** The stored row, and this instance's load error for it, if any (as of its last registry load). */
     private WebhookView view(WebhookRow row) {
         Map<String, String> auth = new LinkedHashMap<>();
         String secretField = WebhookValidator.SECRET_FIELD.get(row.authType());
@@ -106,6 +107,7 @@ public class WebhookService {
         json.readTree(row.headersJson()).properties().forEach(e -> headers.put(e.getKey(), e.getValue().asString()));
         return new WebhookView(row.id(), row.name(), row.url(), row.enabled(), new ArrayList<>(new TreeSet<>(row.ruleIds())),
                 row.authType(), auth, row.secretKey() != null && !row.secretKey().isEmpty(), row.bodyTemplate(),
-                headers, row.timeoutMs(), row.createdAt(), row.updatedAt(), null);
+                headers, row.timeoutMs(), row.createdAt(), row.updatedAt(), null,
+                registry.loadError(row.id()).map(LoadError::detail).orElse(null));
     }
 }

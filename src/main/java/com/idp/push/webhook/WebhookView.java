@@ -14,6 +14,8 @@ import tools.jackson.databind.annotation.JsonNaming;
  *
  * @param generatedSecretKey the signing secret the service generated, present only in the response that
  *        created the webhook (the receiver needs it to verify signatures, and it cannot be read back later)
+ * @param loadError why this instance cannot load the webhook (e.g. a secret under a key it does not have, a
+ *        stored template the current rules refuse), present only then; its deliveries fail with this reason
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record WebhookView(
@@ -30,11 +32,12 @@ public record WebhookView(
         Integer timeoutMs,
         Instant createdAt,
         Instant updatedAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String generatedSecretKey) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String generatedSecretKey,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String loadError) {
 
     WebhookView withGeneratedSecretKey(String secret) {
         return new WebhookView(id, name, url, enabled, ruleIds, authType, authConfig, hasSecretKey, bodyTemplate,
-                headers, timeoutMs, createdAt, updatedAt, secret);
+                headers, timeoutMs, createdAt, updatedAt, secret, loadError);
     }
 
     /**
@@ -46,6 +49,6 @@ public record WebhookView(
         return "WebhookView[id=" + id + ", url=" + url + ", enabled=" + enabled + ", ruleIds=" + ruleIds
                 + ", authType=" + authType + ", authConfig=" + Masked.names(authConfig) + ", hasSecretKey="
                 + hasSecretKey + ", headers=" + Masked.names(headers) + ", generatedSecretKey="
-                + Masked.value(generatedSecretKey) + "]";
+                + Masked.value(generatedSecretKey) + ", loadError=" + loadError + "]";
     }
 }

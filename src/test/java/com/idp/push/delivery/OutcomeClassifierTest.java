@@ -45,8 +45,8 @@ class OutcomeClassifierTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Exchange.Failure.class, names = {"TIMEOUT", "CONNECTION", "DNS", "TLS", "PROTOCOL"})
-    void transportFailuresAreRetried(Exchange.Failure failure) {
+    @EnumSource(value = Exchange.Failure.class, names = {"TIMEOUT", "CONNECTION", "DNS", "TLS", "PROTOCOL", "WEBHOOK_UNLOADABLE"})
+    void transportFailuresAndUndecryptableSecretsAreRetried(Exchange.Failure failure) {
         assertThat(classifier.classify(new Exchange.NoResponse(failure, "x", 1))).isInstanceOf(Verdict.Retryable.class);
     }
 

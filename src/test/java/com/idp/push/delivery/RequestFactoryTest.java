@@ -91,7 +91,7 @@ class RequestFactoryTest {
 
     private static Webhook webhook(Map<String, String> headers, AuthConfig auth) {
         return new Webhook("WH_1", "hook", URI.create("https://example.com/hook"), true, Set.of("R_1"), auth, SECRET,
-                null, null, headers, null);
+                null, headers, null);
     }
 
     private static byte[] hmac(byte[] key, String prefix, byte[] body) throws Exception {
