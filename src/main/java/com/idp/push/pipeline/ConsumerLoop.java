@@ -153,36 +153,46 @@ final class ConsumerLoop implements Runnable {
         consumer.wakeup();
     }
 
+    /**
+     * Dispatches what the poll returned after what each partition held back: records a partition could not
+     * take when they were fetched (backpressure, or a delay record not yet due) are kept in memory, in
+     * order, rather than re-fetched. The consumer is never re-positioned: a seek would throw away what it
+     * fetched ahead, and a delay topic would be fetched again at every due time.
+     */
     private void dispatch(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
             PartitionState state = partitions.get(partition);
-            if (state == null) {
-                continue;
+            if (state != null) {
+                state.held.addAll(records.records(partition));
             }
-            List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
-            for (int i = 0; i < batch.size(); i++) {
-                ConsumerRecord<byte[], byte[]> record = batch.get(i);
-                if (state.shouldPause(clock.getAsLong())) {
-                    consumer.seek(partition, record.offset());
-                    break;
-                }
-                Dispatch dispatch = handle(record, state.lease);
-                if (dispatch instanceof Dispatch.NotDue notDue) {
-                    state.resumeAtMs = clock.getAsLong() + waitMs(notDue);
-                    consumer.seek(partition, record.offset());
-                    break;
-                }
-                track(state, state.tracker.dispatched(record), (Dispatch.Started) dispatch);
-                if (limits.full(state)) {
-                    state.backpressured = true;
-                    if (i + 1 < batch.size()) {
-                        consumer.seek(partition, batch.get(i + 1).offset());
-                    }
-                    break;
-                }
+        }
+        long now = clock.getAsLong();
+        for (PartitionState state : partitions.values()) {
+            if (!state.held.isEmpty() && !state.shouldPause(now)) {
+                dispatchHeld(state);
             }
         }
         applyPauses(clock.getAsLong());
+    }
+
+    private void dispatchHeld(PartitionState state) {
+        ConsumerRecord<byte[], byte[]> record;
+        while ((record = state.held.peekFirst()) != null) {
+            if (state.shouldPause(clock.getAsLong())) {
+                return;
+            }
+            Dispatch dispatch = handle(record, state.lease);
+            if (dispatch instanceof Dispatch.NotDue notDue) {
+                state.resumeAtMs = clock.getAsLong() + waitMs(notDue);
+                return;
+            }
+            state.held.removeFirst();
+            track(state, state.tracker.dispatched(record), (Dispatch.Started) dispatch);
+            if (limits.full(state)) {
+                state.backpressured = true;
+                return;
+            }
+        }
     }
 
     private long waitMs(Dispatch.NotDue notDue) {

@@ -1,9 +1,11 @@
 package com.idp.push.pipeline;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -23,6 +25,11 @@ final class PartitionState {
     /** Monotonic ms before which the partition stays paused (a delay record not due). */
     long resumeAtMs;
     boolean backpressured;
+    /**
+     * Records fetched but not dispatched yet (the partition was full, or the first of them is not due), in
+     * offset order: dispatched from here before anything newer, so they are never fetched twice.
+     */
+    final ArrayDeque<ConsumerRecord<byte[], byte[]>> held = new ArrayDeque<>();
     /** Failed records waiting for their backoff to end; they stay in the window, holding back the commit. */
     final List<OffsetTracker.Entry> retries = new ArrayList<>();
     boolean paused;

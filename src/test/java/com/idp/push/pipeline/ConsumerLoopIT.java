@@ -57,6 +57,7 @@ class ConsumerLoopIT {
     private final AtomicInteger dispatchedCount = new AtomicInteger();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<ConsumerLoop> loops = new CopyOnWriteArrayList<>();
+    private final List<KafkaConsumer<byte[], byte[]>> consumers = new CopyOnWriteArrayList<>();
     /** What the loop set aside: offset and reason. */
     private final Map<Long, String> setAside = new ConcurrentHashMap<>();
 
@@ -301,6 +302,43 @@ class ConsumerLoopIT {
     }
 
 
+    @Test
+    void aDelayTopicIsFetchedOnceNotAgainAtEveryDueTime() throws Exception {
+        createTopic(1);
+        int count = 300;
+        byte[] padding = new byte[1000];
+        long firstDue = System.currentTimeMillis() + 2_000;
+        long produced = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                // due every 20 ms (50/s), as retries through a delay topic are
+                byte[] value = (Long.toString(firstDue + 20L * i) + ":" + new String(padding, StandardCharsets.ISO_8859_1))
+                        .getBytes(StandardCharsets.ISO_8859_1);
+                produced += value.length;
+                producer.send(new ProducerRecord<>(topic, 0, null, value));
+            }
+            producer.flush();
+        }
+        start(100, record -> {
+            String value = new String(record.value(), StandardCharsets.ISO_8859_1);
+            Instant due = Instant.ofEpochMilli(Long.parseLong(value.substring(0, value.indexOf(':'))));
+            if (Instant.now().isBefore(due)) {
+                return new Dispatch.NotDue(due);
+            }
+            dispatched.add(record.offset());
+            return new Dispatch.Started(CompletableFuture.completedFuture(null));
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> dispatched.size() == count);
+        double fetched = consumers.get(0).metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("incoming-byte-total") && e.getKey().group().equals("consumer-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+        System.out.printf("[delay fetch] %d records, %d value bytes produced, %.0f bytes fetched (%.1fx)%n",
+                count, produced, fetched, fetched / produced);
+        assertThat(fetched).as("bytes fetched, against %d produced", produced).isLessThan(3.0 * produced);
+        assertThat(List.copyOf(dispatched)).as("in order, each once").hasSize(count).isSorted();
+    }
+
     private Dispatch started(ConsumerRecord<byte[], byte[]> record) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         work.put(record.offset(), future);
@@ -329,7 +367,9 @@ class ConsumerLoopIT {
             setAside.put(record.offset(), reason + ": " + detail);
             return CompletableFuture.completedFuture(null);
         };
-        ConsumerLoop loop = new ConsumerLoop(consumer(group), Pattern.compile(Pattern.quote(topic)), handler, recorder,
+        KafkaConsumer<byte[], byte[]> consumer = consumer(group);
+        consumers.add(consumer);
+        ConsumerLoop loop = new ConsumerLoop(consumer, Pattern.compile(Pattern.quote(topic)), handler, recorder,
                 new InFlightLimits(maxInFlight, maxInFlight, 64L << 20), Duration.ofMillis(100), Duration.ofMillis(500),
                 ConsumerLoop::monotonicMillis, java.time.Clock.systemUTC());
         Thread thread = new Thread(loop, "test-loop");
