@@ -9,7 +9,8 @@ import tools.jackson.databind.node.ObjectNode;
  * One attempt as published to the attempt-log topic: a {@code push_logs} row (SPEC §5) in waiting.
  * Header values that carry secrets or signatures are already redacted.
  *
- * @param attemptId delivery id and attempt number: the same attempt published twice is one row
+ * @param attemptId delivery id, attempt number and, for a chain the event did not start, the chain
+ *        ({@link Delivery#attemptId()}): the same attempt published twice is one row, two attempts are two
  * @param outcome {@code delivered}, {@code retrying} or {@code dead}
  * @param stage where the attempt was made: {@code intake}, a delay topic's name, {@code replay} or {@code api}
  * @param requestBody the body sent, as JSON, or cut at the cap as text ({@link LoggedRequestBody})

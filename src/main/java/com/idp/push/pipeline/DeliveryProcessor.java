@@ -294,7 +294,7 @@ public final class DeliveryProcessor {
         boolean success = result.verdict() instanceof Verdict.Success;
         LoggedRequestBody body = request == null ? null : LoggedRequestBody.of(request.body(), maxLoggedRequestBodyBytes);
         return new AttemptLog(
-                delivery.deliveryId() + ":" + delivery.attempt(),
+                delivery.attemptId(),
                 delivery.event().taskId(),
                 delivery.webhookId(),
                 delivery.deliveryId(),

@@ -38,10 +38,14 @@ final class PipelineCodec {
         node.put("first_attempt_at", text(delivery.firstAttemptAt()));
         node.put("last_failure", delivery.lastFailure());
         node.put("last_http_status", delivery.lastHttpStatus());
+        if (delivery.chain() != null) {
+            node.put("chain", delivery.chain()); // absent for the event's own chain, as in records of older versions
+        }
         node.set("event", delivery.event().raw());
         return json.writeValueAsBytes(node);
     }
 
+    /** A delay-topic record; one written before chains were named has none, as the event's own chain. */
     Decoded<Delivery> decodeDelivery(byte[] value) {
         return read(value, node -> {
             String deliveryId = requiredText(node, "delivery_id");
@@ -50,7 +54,8 @@ final class PipelineCodec {
             int attempt = node.path("attempt").asInt(1);
             int retry = node.path("retry").asInt(0);
             return new Delivery(deliveryId, webhookId, event, Math.max(attempt, 1), Math.max(retry, 0),
-                    instant(node, "first_attempt_at"), optionalText(node, "last_failure"), status(node));
+                    instant(node, "first_attempt_at"), optionalText(node, "last_failure"), status(node),
+                    optionalText(node, "chain"));
         });
     }
 
@@ -69,8 +74,13 @@ final class PipelineCodec {
         return json.writeValueAsBytes(node);
     }
 
-    /** A DLQ record produced to the replay topic: the same delivery, with a fresh retry budget. */
-    Decoded<Delivery> decodeReplay(byte[] value) {
+    /**
+     * A DLQ record produced to the replay topic: the same delivery, with a fresh retry budget, in a chain of
+     * its own.
+     *
+     * @param chain the replay record's {@link Delivery#replayChain coordinates}
+     */
+    Decoded<Delivery> decodeReplay(byte[] value, String chain) {
         return read(value, node -> {
             String webhookId = requiredText(node, "webhook_id");
             TaskEvent event = event(node);
@@ -80,7 +90,7 @@ final class PipelineCodec {
             }
             int attemptsMade = node.has("attempts") ? node.path("attempts").asInt(0) : node.path("retry_count").asInt(0) + 1;
             return new Delivery(deliveryId, webhookId, event, attemptsMade + 1, 0,
-                    instant(node, "first_attempt_at"), optionalText(node, "failure_reason"), status(node));
+                    instant(node, "first_attempt_at"), optionalText(node, "failure_reason"), status(node), chain);
         });
     }
 

@@ -57,13 +57,13 @@ public final class PushService {
     }
 
     public CompletableFuture<PushResult> pushToWebhookAsync(TaskEvent task, WebhookEntry webhook, String stage) {
-        Delivery delivery = Delivery.first(task, webhook.id(), Instant.now());
+        Delivery delivery = Delivery.called(task, webhook.id(), Instant.now());
         return processor.attempt(delivery, webhook).thenCompose(result ->
                 processor.logOnly(result, webhook, stage).thenApply(logged -> result.pushResult()));
     }
 
     public CompletableFuture<PushResult> pushWithRetryAsync(TaskEvent task, Webhook webhook) {
-        Delivery delivery = Delivery.first(task, webhook.id(), Instant.now());
+        Delivery delivery = Delivery.called(task, webhook.id(), Instant.now());
         return processor.attempt(delivery, webhook).thenCompose(result ->
                 processor.route(result, webhook, "api").thenApply(routed -> result.pushResult()));
     }

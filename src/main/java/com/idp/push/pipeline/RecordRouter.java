@@ -127,7 +127,8 @@ final class RecordRouter implements RecordHandler {
     }
 
     private CompletableFuture<?> replay(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
-        Decoded<Delivery> decoded = codec.decodeReplay(record.value());
+        Decoded<Delivery> decoded = codec.decodeReplay(record.value(),
+                Delivery.replayChain(record.topic(), record.partition(), record.offset()));
         if (decoded instanceof Decoded.Bad<Delivery> bad) {
             return invalid(record, bad.reason(), bad.detail());
         }

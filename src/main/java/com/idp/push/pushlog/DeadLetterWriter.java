@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -15,15 +17,35 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stores DLQ records ({@code idp.push.dlq}) as a {@code dead_letters} row (status {@code pending}, the
  * record's key and value kept byte for byte for re-pushing) plus a {@code push_logs} row marked
- * dead-lettered, both in one transaction, idempotent by topic, partition and offset.
+ * dead-lettered, both in one transaction.
+ *
+ * <p>A dead letter is one per (delivery, attempts made), not per DLQ record: the same death produced twice
+ * (a rewind, or a crash before the source offset was committed, which produces it again with a later
+ * {@code dead_at}) is one row, so a re-push publishes the delivery once. The one exception is a death after
+ * the row was re-pushed: a re-push that dies without making an attempt (the webhook was disabled or
+ * deleted meanwhile) has the same number of attempts as the dead letter it re-pushed, and it must be
+ * pending again, or the delivery would be neither delivered nor waiting for a re-push.
  */
 final class DeadLetterWriter implements BatchWriter {
 
-    private static final String INSERT_DEAD_LETTER = """
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterWriter.class);
+
+    private static final String STORED = """
+            select count(*) from dead_letters where source_topic = ? and source_partition = ? and source_offset = ?""";
+
+    /** Inserts the dead letter, or makes its re-pushed row pending again when it died after that re-push. */
+    private static final String UPSERT_DEAD_LETTER = """
             insert into dead_letters (source_topic, source_partition, source_offset, delivery_id, task_id, webhook_id,
                 failure_reason, last_http_status, retry_count, attempts, first_attempt_at, dead_at, record_key, record_value)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            on conflict (source_topic, source_partition, source_offset) do nothing""";
+            on conflict (delivery_id, attempts) do update set
+                source_topic = excluded.source_topic, source_partition = excluded.source_partition,
+                source_offset = excluded.source_offset, failure_reason = excluded.failure_reason,
+                last_http_status = excluded.last_http_status, retry_count = excluded.retry_count,
+                first_attempt_at = excluded.first_attempt_at, dead_at = excluded.dead_at,
+                record_key = excluded.record_key, record_value = excluded.record_value,
+                status = 'pending', requeued_at = null
+            where dead_letters.status = 'requeued' and excluded.dead_at > dead_letters.requeued_at""";
 
     private final JsonMapper json;
     private final JdbcTemplate jdbc;
@@ -53,8 +75,12 @@ final class DeadLetterWriter implements BatchWriter {
             }
             try {
                 transactions.executeWithoutResult(status -> {
-                    insert(record, dead);
-                    logs.insert(List.of(marker(record, dead)));
+                    if (upsert(record, dead)) {
+                        logs.insert(List.of(marker(record, dead)));
+                    } else {
+                        log.debug("Dead letter delivery={} attempts={} from {}-{}@{} is already stored", dead.deliveryId(),
+                                dead.attempts(), record.topic(), record.partition(), record.offset());
+                    }
                 });
             } catch (RuntimeException e) {
                 if (!Sql.isDataError(e)) {
@@ -65,11 +91,21 @@ final class DeadLetterWriter implements BatchWriter {
         }
     }
 
-    private void insert(ConsumerRecord<byte[], byte[]> record, DeadLetter dead) {
-        jdbc.update(INSERT_DEAD_LETTER, record.topic(), record.partition(), record.offset(), dead.deliveryId(),
+    /**
+     * @return whether the dead letter is new (inserted, or pending again): only then does it get a marker in
+     *         push_logs, so the task's log shows each death once
+     */
+    private boolean upsert(ConsumerRecord<byte[], byte[]> record, DeadLetter dead) {
+        // The record itself stored already (the sink consumed it again): nothing to do. Checked apart from the
+        // upsert, whose conflict target can be one unique index only.
+        Long stored = jdbc.queryForObject(STORED, Long.class, record.topic(), record.partition(), record.offset());
+        if (stored != null && stored > 0) {
+            return false;
+        }
+        return jdbc.update(UPSERT_DEAD_LETTER, record.topic(), record.partition(), record.offset(), dead.deliveryId(),
                 dead.taskId(), dead.webhookId(), dead.failureReason(), dead.lastHttpStatus(), dead.retryCount(),
                 dead.attempts(), dead.firstAttemptAt() == null ? null : Timestamp.from(dead.firstAttemptAt()),
-                Timestamp.from(dead.deadAt()), record.key(), record.value());
+                Timestamp.from(dead.deadAt()), record.key(), record.value()) > 0;
     }
 
     /** The push_logs row that shows the dead letter in a task's log, after its last attempt. */
