@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -48,6 +49,7 @@ final class PipelineRunner implements SmartLifecycle {
     private final WebhookRegistry registry;
     private final RecordHandler handler;
     private final ConsumerLoop.SetAside setAside;
+    private final BooleanSupplier intakeHeld;
     private final Map<String, Object> adminConfig;
     private final Function<String, Consumer<byte[], byte[]>> consumers;
     private final MeterRegistry meters;
@@ -63,12 +65,14 @@ final class PipelineRunner implements SmartLifecycle {
     private Thread starter;
 
     PipelineRunner(PushProperties properties, PipelineTopics topics, WebhookRegistry registry, RecordHandler handler,
-            ConsumerLoop.SetAside setAside, Map<String, Object> adminConfig, Function<String, Consumer<byte[], byte[]>> consumers, MeterRegistry meters) {
+            ConsumerLoop.SetAside setAside, BooleanSupplier intakeHeld, Map<String, Object> adminConfig,
+            Function<String, Consumer<byte[], byte[]>> consumers, MeterRegistry meters) {
         this.properties = properties;
         this.topics = topics;
         this.registry = registry;
         this.handler = handler;
         this.setAside = setAside;
+        this.intakeHeld = intakeHeld;
         this.adminConfig = adminConfig;
         this.consumers = consumers;
         this.meters = meters;
@@ -183,7 +187,7 @@ final class PipelineRunner implements SmartLifecycle {
         ConsumerLoop loop = new ConsumerLoop(consumers.apply(clientId), topics.consumerPattern(), handler, setAside,
                 new InFlightLimits(engine.maxInFlightPerPartition(), engine.maxUncommittedPerPartition(),
                         engine.maxInFlightBytesPerPartition().toBytes()),
-                engine.pollTimeout(), engine.revokeGrace(), ConsumerLoop::monotonicMillis, Clock.systemUTC());
+                engine.pollTimeout(), engine.revokeGrace(), ConsumerLoop::monotonicMillis, Clock.systemUTC(), intakeHeld);
         loops.add(loop);
         return loop;
     }
