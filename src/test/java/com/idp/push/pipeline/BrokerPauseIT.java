@@ -117,43 +117,10 @@ class BrokerPauseIT {
         });
     }
 
-    /**
-     * The fault a frozen single broker cannot show, because it stops the intake too: the outcome topic refuses
-     * writes for {@value #PAUSE_MS} ms (its min.insync.replicas raised above its replication factor, as when the
-     * followers of its leader are gone) while the input topic goes on serving the consumer. The producer retries
-     * the attempt-log batches and its buffer.memory fills; events carry 4 KB of incompressible data, so that it
-     * fills within the fault at this rate.
-     */
-    @Test
-    void outcomeWritesRefusedForThirtySecondsWhileTheIntakeGoesOnCauseNoFalseTimeoutNoOpenBreakerNoDeadLetter()
-            throws Exception {
-        runUnder("refused", 4096, new Fault() {
-            @Override
-            public void begin() throws Exception {
-                minInsyncReplicas(settings.prefix() + ".attempts", "2");
-            }
-
-            @Override
-            public void end() throws Exception {
-                minInsyncReplicas(settings.prefix() + ".attempts", null);
-            }
-        });
-    }
-
-    private void minInsyncReplicas(String topic, String value) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            var entry = new org.apache.kafka.clients.admin.ConfigEntry("min.insync.replicas", value == null ? "" : value);
-            var op = new org.apache.kafka.clients.admin.AlterConfigOp(entry, value == null
-                    ? org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE
-                    : org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
-            admin.incrementalAlterConfigs(Map.of(new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic), List.of(op))).all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
     private ServiceProcess.Settings settings;
     private String padding = "";
 
+    /** @param paddingBytes incompressible bytes added to each event's result (larger outcome records) */
     private void runUnder(String label, int paddingBytes, Fault fault) throws Exception {
         byte[] random = new byte[paddingBytes * 3 / 4];
         new java.util.Random(42).nextBytes(random);
