@@ -35,6 +35,9 @@ import com.idp.push.webhook.WebhookRegistry;
  * the thread then starts a new loop with a new consumer after a backoff that doubles up to
  * {@link #MAX_RESTART_BACKOFF}, counted in {@code idp.push.engine.loop.restarts} and shown in health
  * until the new loop runs. Records not committed are delivered again by the new loop (at least once).
+ * <p>
+ * Every loop is given {@code intakeHeld} ({@link OutboundProducer#overBudget()}): while outcome records over the
+ * instance's budget wait for the broker, no loop takes new records.
  */
 final class PipelineRunner implements SmartLifecycle {
 
