@@ -121,12 +121,23 @@ public record PushProperties(
             /** How often the broker is probed (a cluster description) for the {@code pipeline} health component. */
             @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("2000") Duration brokerProbeInterval,
             /** How long the broker may be unreachable before the {@code pipeline} health component turns DOWN. */
-            @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("10000") Duration brokerUnreachableAfter) {
+            @DurationUnit(ChronoUnit.MILLIS) @DefaultValue("10000") Duration brokerUnreachableAfter,
+            /**
+             * Bytes of outcome records (attempt log, retries, dead letters, invalid copies) waiting for the broker,
+             * queued or unacknowledged, in the whole instance, before the consumer loops stop taking new records.
+             * Half the producer's default buffer.memory (32 MB): the producer's batches, 128 KB per partition
+             * being filled, need room beside the records, and the buffer should not fill before the intake stops.
+             */
+            @DefaultValue("16MB") DataSize maxPendingOutcomeBytes) {
 
         public Engine {
             requireText(groupId, "idp.push.engine.group-id");
             if (consumers < 1 || maxInFlightPerPartition < 1) {
                 throw new IllegalArgumentException("idp.push.engine.consumers and max-in-flight-per-partition must be >= 1");
+            }
+            if (maxPendingOutcomeBytes.toBytes() < 1) {
+                throw new IllegalArgumentException("idp.push.engine.max-pending-outcome-bytes must be > 0, was "
+                        + maxPendingOutcomeBytes);
             }
             if (maxUncommittedPerPartition < maxInFlightPerPartition) {
                 throw new IllegalArgumentException("idp.push.engine.max-uncommitted-per-partition must be >= max-in-flight-per-partition, was "

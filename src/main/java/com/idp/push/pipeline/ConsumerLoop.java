@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -54,6 +55,11 @@ import com.idp.push.config.GroupMembership;
  * deadlines use a monotonic clock; only a delay record's due time is wall-clock time, being written by
  * another process.
  *
+ * <p><b>Outcomes waiting for the broker.</b> While {@code intakeHeld} says so (the outcome records of earlier
+ * records wait for the broker beyond the instance's budget, {@link OutboundProducer#overBudget()}), every
+ * partition is paused and no new record is dispatched; records already running go on. The check is a volatile
+ * read, made on this thread. The consumer still polls, so it stays in its group.
+ *
  * <p><b>Rebalance.</b> On revocation the loop waits up to {@code revokeGrace} for in-flight work of the
  * revoked partitions, commits what is durable and forgets them; the new owner repeats the rest.
  */
@@ -79,6 +85,10 @@ final class ConsumerLoop implements Runnable {
     /** Wall-clock time, only to turn a delay record's due time into a wait. */
     private final Clock wallClock;
     private final Duration commitInterval = Duration.ofMillis(200);
+    /** True while outcomes wait for the broker beyond the budget: take no new records. */
+    private final BooleanSupplier intakeHeld;
+    /** How often a held intake is checked again (the poll timeout while held). */
+    private static final long INTAKE_HELD_POLL_MS = 50;
 
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
@@ -105,6 +115,14 @@ final class ConsumerLoop implements Runnable {
      */
     ConsumerLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, RecordHandler handler, SetAside setAside,
             InFlightLimits limits, Duration pollTimeout, Duration revokeGrace, LongSupplier clock, Clock wallClock) {
+        this(consumer, subscription, handler, setAside, limits, pollTimeout, revokeGrace, clock, wallClock, () -> false);
+    }
+
+    /** @param intakeHeld whether outcomes wait for the broker beyond the budget ({@link OutboundProducer#overBudget()}) */
+    ConsumerLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, RecordHandler handler, SetAside setAside,
+            InFlightLimits limits, Duration pollTimeout, Duration revokeGrace, LongSupplier clock, Clock wallClock,
+            BooleanSupplier intakeHeld) {
+        this.intakeHeld = intakeHeld;
         this.consumer = consumer;
         this.subscription = subscription;
         this.handler = handler;
@@ -167,8 +185,9 @@ final class ConsumerLoop implements Runnable {
             }
         }
         long now = clock.getAsLong();
+        boolean intakeOpen = !intakeHeld.getAsBoolean();
         for (PartitionState state : partitions.values()) {
-            if (!state.held.isEmpty() && !state.shouldPause(now)) {
+            if (intakeOpen && !state.held.isEmpty() && !state.shouldPause(now)) {
                 dispatchHeld(state);
             }
         }
@@ -178,7 +197,7 @@ final class ConsumerLoop implements Runnable {
     private void dispatchHeld(PartitionState state) {
         ConsumerRecord<byte[], byte[]> record;
         while ((record = state.held.peekFirst()) != null) {
-            if (state.shouldPause(clock.getAsLong())) {
+            if (state.shouldPause(clock.getAsLong()) || intakeHeld.getAsBoolean()) {
                 return;
             }
             Dispatch dispatch = handle(record, state.lease);
@@ -305,12 +324,13 @@ final class ConsumerLoop implements Runnable {
     private void applyPauses(long now) {
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
+        boolean held = intakeHeld.getAsBoolean();
         for (PartitionState state : partitions.values()) {
             if (state.backpressured && limits.drained(state)) {
                 // checked every iteration: deliveries also finish while their records have not
                 state.backpressured = false;
             }
-            boolean shouldPause = state.shouldPause(now);
+            boolean shouldPause = state.shouldPause(now) || held;
             if (shouldPause && !state.paused) {
                 pause.add(state.partition);
             } else if (!shouldPause && state.paused) {
@@ -329,6 +349,9 @@ final class ConsumerLoop implements Runnable {
     /** Short while something waits to be resumed by a completion; until the next due time otherwise. */
     private Duration nextPollTimeout(long now) {
         long timeout = pollTimeout.toMillis();
+        if (intakeHeld.getAsBoolean()) {
+            timeout = Math.min(timeout, INTAKE_HELD_POLL_MS);
+        }
         for (PartitionState state : partitions.values()) {
             if (state.backpressured) {
                 timeout = Math.min(timeout, 10);

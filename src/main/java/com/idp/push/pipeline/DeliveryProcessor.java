@@ -190,8 +190,8 @@ public final class DeliveryProcessor {
         logAttempt(entry, delivery.attempt(), routine(result));
         metrics.attempt(outcome, stage, entry.durationMs());
         byte[] value = codec.encodeAttempt(entry);
-        // the reduced log is sent off the thread that saw the failure: that is the producer's I/O thread when the
-        // broker refused the record, and send() may block (a full buffer) where only that thread could make room
+        // the reduced log is sent off the thread that saw the failure (the producer's I/O thread when the broker refused
+        // the record); OutboundProducer.send only queues now, so this is a precaution, not a need
         return sendAttempt(entry, value).exceptionallyComposeAsync(error -> tooLarge(error)
                 ? reducedAttempt(entry, value.length, error) : CompletableFuture.failedFuture(error), MAY_BLOCK);
     }

@@ -11,6 +11,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +31,8 @@ import com.idp.push.ssrf.AddressGuard;
 import com.idp.push.ssrf.GuardedAddressResolverGroup;
 import com.idp.push.webhook.WebhookRegistry;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,6 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class PipelineConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineConfiguration.class);
 
     @Bean
     @ConditionalOnMissingBean
@@ -78,13 +84,32 @@ class PipelineConfiguration {
         config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, properties.topics().maxMessageBytes());
-        // send() runs on HTTP event loops: never let it block them for long when the broker is away
+        // send() blocks only OutboundProducer's own sender thread (a full buffer, missing metadata); bounded so that one
+        // record whose topic has no metadata holds the others up at most this long before it waits out a backoff
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "idp-push-producer");
         KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         new KafkaClientMetrics(producer).bindTo(meters);
-        return new OutboundProducer(producer);
+        long budget = properties.engine().maxPendingOutcomeBytes().toBytes();
+        long bufferMemory = bufferMemory(config);
+        if (budget > bufferMemory) {
+            log.warn("idp.push.engine.max-pending-outcome-bytes ({} bytes) is above the producer's buffer.memory ({} bytes):"
+                    + " the buffer fills before the consumer loops stop taking records, and outcomes wait for it", budget,
+                    bufferMemory);
+        }
+        OutboundProducer outbound = new OutboundProducer(producer, budget);
+        Gauge.builder("idp.push.outcomes.pending.bytes", outbound, OutboundProducer::pendingBytes)
+                .description("Bytes of outcome records queued for or sent to the broker and not yet acknowledged")
+                .baseUnit("bytes").register(meters);
+        FunctionCounter.builder("idp.push.outcomes.resends", outbound, OutboundProducer::resends)
+                .description("Outcome records sent again after a retriable producer failure (the broker away)").register(meters);
+        return outbound;
+    }
+
+    private static long bufferMemory(Map<String, Object> config) {
+        Object value = config.get(ProducerConfig.BUFFER_MEMORY_CONFIG);
+        return value == null ? 32L * 1024 * 1024 : Long.parseLong(value.toString());
     }
 
     @Bean
@@ -119,7 +144,8 @@ class PipelineConfiguration {
         GroupMembership membership = new GroupMembership(group);
         RecordRouter router = new RecordRouter(topics, parser, new PipelineCodec(json, parser), registry, processor,
                 producer, metrics, clock);
-        return new PipelineRunner(properties, topics, registry, router, router::setAside, kafka.buildAdminProperties(), clientId -> {
+        return new PipelineRunner(properties, topics, registry, router, router::setAside, producer::overBudget,
+                kafka.buildAdminProperties(), clientId -> {
             Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
             config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.engine().groupId());
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

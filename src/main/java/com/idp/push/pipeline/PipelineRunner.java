@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -34,6 +35,9 @@ import com.idp.push.webhook.WebhookRegistry;
  * the thread then starts a new loop with a new consumer after a backoff that doubles up to
  * {@link #MAX_RESTART_BACKOFF}, counted in {@code idp.push.engine.loop.restarts} and shown in health
  * until the new loop runs. Records not committed are delivered again by the new loop (at least once).
+ * <p>
+ * Every loop is given {@code intakeHeld} ({@link OutboundProducer#overBudget()}): while outcome records over the
+ * instance's budget wait for the broker, no loop takes new records.
  */
 final class PipelineRunner implements SmartLifecycle {
 
@@ -48,6 +52,7 @@ final class PipelineRunner implements SmartLifecycle {
     private final WebhookRegistry registry;
     private final RecordHandler handler;
     private final ConsumerLoop.SetAside setAside;
+    private final BooleanSupplier intakeHeld;
     private final Map<String, Object> adminConfig;
     private final Function<String, Consumer<byte[], byte[]>> consumers;
     private final MeterRegistry meters;
@@ -63,12 +68,14 @@ final class PipelineRunner implements SmartLifecycle {
     private Thread starter;
 
     PipelineRunner(PushProperties properties, PipelineTopics topics, WebhookRegistry registry, RecordHandler handler,
-            ConsumerLoop.SetAside setAside, Map<String, Object> adminConfig, Function<String, Consumer<byte[], byte[]>> consumers, MeterRegistry meters) {
+            ConsumerLoop.SetAside setAside, BooleanSupplier intakeHeld, Map<String, Object> adminConfig,
+            Function<String, Consumer<byte[], byte[]>> consumers, MeterRegistry meters) {
         this.properties = properties;
         this.topics = topics;
         this.registry = registry;
         this.handler = handler;
         this.setAside = setAside;
+        this.intakeHeld = intakeHeld;
         this.adminConfig = adminConfig;
         this.consumers = consumers;
         this.meters = meters;
@@ -183,7 +190,7 @@ final class PipelineRunner implements SmartLifecycle {
         ConsumerLoop loop = new ConsumerLoop(consumers.apply(clientId), topics.consumerPattern(), handler, setAside,
                 new InFlightLimits(engine.maxInFlightPerPartition(), engine.maxUncommittedPerPartition(),
                         engine.maxInFlightBytesPerPartition().toBytes()),
-                engine.pollTimeout(), engine.revokeGrace(), ConsumerLoop::monotonicMillis, Clock.systemUTC());
+                engine.pollTimeout(), engine.revokeGrace(), ConsumerLoop::monotonicMillis, Clock.systemUTC(), intakeHeld);
         loops.add(loop);
         return loop;
     }

@@ -105,7 +105,7 @@ class PipelineRunnerRestartTest {
         }
         RecordHandler handler = (record, lease) -> new Dispatch.Started(CompletableFuture.completedFuture(null));
         return new PipelineRunner(properties, PipelineTopics.of(properties), registry, handler,
-                (record, reason, detail) -> CompletableFuture.completedFuture(null), Map.of(), clientId -> {
+                (record, reason, detail) -> CompletableFuture.completedFuture(null), () -> false, Map.of(), clientId -> {
             MockConsumer<byte[], byte[]> consumer = consumers.apply(created.size());
             created.add(consumer);
             return consumer;

@@ -160,8 +160,47 @@ public final class StandaloneBroker implements AutoCloseable {
         }
     }
 
+    /** The broker's process id (for a thread dump, or signals). */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("broker not started");
+        }
+        return process.pid();
+    }
+
+    /**
+     * SIGSTOP: the process is frozen, its sockets stay open, so clients see no error, only silence (a hung
+     * broker, a long GC pause, a VM stalled by its host). Always follow with {@link #resume()}; {@link #close()}
+     * resumes too, so that the kill is not held up.
+     */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
+        signal("CONT"); // harmless when running; never leave a frozen broker behind a failed test
         kill();
     }
 

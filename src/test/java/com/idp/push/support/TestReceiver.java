@@ -48,6 +48,16 @@ import org.awaitility.Awaitility;
  */
 public final class TestReceiver implements AutoCloseable {
 
+    static {
+        // A healthy receiver keeps its keep-alive connections. The JDK server's defaults close a connection idle for
+        // 30 s and any idle one beyond 200; the close races with the client reusing it, and the request fails with
+        // "connection closed before a complete response" (seen in BrokerPauseIT: a 30 s pause, 400 requests/s).
+        // Read once, when the JDK server's configuration is first loaded: set before any HttpServer is created.
+        System.setProperty("sun.net.httpserver.idleInterval", System.getProperty("sun.net.httpserver.idleInterval", "3600"));
+        System.setProperty("sun.net.httpserver.maxIdleConnections",
+                System.getProperty("sun.net.httpserver.maxIdleConnections", "100000"));
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
