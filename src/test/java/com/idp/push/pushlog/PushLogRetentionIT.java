@@ -73,8 +73,9 @@ class PushLogRetentionIT extends IntegrationTest {
         return jdbc.sql("""
                 insert into dead_letters (source_topic, source_partition, source_offset, delivery_id, task_id, webhook_id,
                     retry_count, attempts, dead_at, record_value, status)
-                values ('retention-fixture', 0, ?, 'D', 'T_RETENTION', ?, 3, 4, ?, '{}'::bytea, ?) returning id""")
-                .params(System.nanoTime(), webhook, Timestamp.from(deadAt), status).query(Long.class).single();
+                values ('retention-fixture', 0, ?, ?, 'T_RETENTION', ?, 3, 4, ?, '{}'::bytea, ?) returning id""")
+                // a delivery id of its own: one dead letter per (delivery, attempts made) (V4)
+                .params(System.nanoTime(), unique("D"), webhook, Timestamp.from(deadAt), status).query(Long.class).single();
     }
 
     private boolean exists(long deadLetterId) {
