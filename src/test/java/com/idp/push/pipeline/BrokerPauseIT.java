@@ -51,9 +51,10 @@ import com.idp.push.support.TestReceiver;
  * dump of the service ({@code jstack}) is taken twice during the pause and the threads inside
  * {@code KafkaProducer.send} are printed: where a send can block.
  *
- * <p>The consumer's session timeout is the shipped one (Kafka's 45 s), not {@link ServiceProcess}'s 6 s kill-test
- * setting: the broker measures it on its own clock, which jumps forward by the whole pause on SIGCONT, so a session
- * shorter than the pause would be expired by the broker itself, whatever the service does.
+ * <p>The consumer group settings are the shipped ones (classic protocol, 6 s session, 1 s heartbeat). The engine's
+ * consumer keeps its partitions through the pause; a sink's member may be expired when the broker wakes (the
+ * broker measures sessions on its own clock, which jumps by the pause), and its uncommitted batch is then stored
+ * again, idempotently.
  */
 class BrokerPauseIT {
 
@@ -129,9 +130,6 @@ class BrokerPauseIT {
         broker.start(Duration.ofSeconds(60));
         settings = new ServiceProcess.Settings(run, "256m", Map.of(
                 "spring.kafka.bootstrap-servers", broker.bootstrapServers(),
-                // the shipped consumer settings, not ServiceProcess's kill-test ones (see the class comment)
-                "spring.kafka.consumer.properties.session.timeout.ms", "45000",
-                "spring.kafka.consumer.properties.heartbeat.interval.ms", "3000",
                 "idp.push.engine.poll-timeout", "500"));
         String rule = "R_" + run;
         List<String> webhooks = List.of("WH_" + run + "_a", "WH_" + run + "_b");
