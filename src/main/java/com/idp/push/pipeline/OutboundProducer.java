@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * the consumer poll thread) and never blocks: it only queues the record. One thread of its own,
  * {@value #THREAD_NAME}, takes the records off the queue and calls {@code Producer.send}, the one call here
  * that can block: for up to {@code max.block.ms} while the producer's {@code buffer.memory} is full or a topic's
- * metadata is missing, that is while the broker is away or slow. (It used to run on the caller: a broker frozen
- * for 30 s filled the buffer, froze the HTTP event loops in {@code send}, and requests to healthy endpoints on
- * those loops timed out, opened breakers and were dead-lettered; BrokerPauseIT.) The producer's I/O thread runs
+ * metadata is missing, that is while the broker is away or slow. (It used to run on the caller, so a full buffer
+ * would have held an HTTP event loop, and with it the requests of healthy endpoints on that loop; BrokerPauseIT's
+ * frozen broker did not fill the buffer, as the intake stops too, so OutboundProducerTest pins this with a
+ * producer whose send blocks.) The producer's I/O thread runs
  * the callbacks: it completes the futures, so the callers' continuations run there as before, and puts a
  * record that failed retriably back in the queue. {@link #close} runs on the thread that shuts the
  * application down.
