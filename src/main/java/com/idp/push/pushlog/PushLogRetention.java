@@ -4,6 +4,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Removes rows older than the retention period, in batches of {@code batch-size} rows, each in its own
- * short transaction, so a backlog of millions of rows never becomes one huge delete. Pending dead letters
+ * Removes rows older than the retention period. {@code push_logs} is partitioned by UTC day
+ * ({@link PushLogPartitions}): its expired days are dropped whole, once the whole day is past the cutoff, so
+ * a log is kept up to one day longer than the retention period; only rows that fell into its default
+ * partition are deleted one by one. The other tables are deleted from in batches of {@code batch-size}
+ * rows, each in its own short transaction, so a backlog of millions of rows never becomes one huge delete.
+ * Each run also creates the day partitions of the coming week. Pending dead letters
  * are kept whatever their age: they are unresolved failures an operator still has to see. With several
  * replicas, a transaction-scoped advisory lock lets one of them do each batch while the others skip it.
  */
@@ -29,7 +35,7 @@ public class PushLogRetention {
 
     /** What is removed, and how each table's expired rows are found (each condition has an index). */
     private static final List<Expiry> TABLES = List.of(
-            new Expiry("push_logs", "id", "created_at < :cutoff"),
+            new Expiry("push_logs_default", "id", "created_at < :cutoff"),
             new Expiry("dead_letters", "id", "status = 'requeued' and dead_at < :cutoff"),
             new Expiry("task_events", "task_id", "updated_at < :cutoff"),
             new Expiry("sink_rejects", "id", "created_at < :cutoff"));
@@ -38,18 +44,21 @@ public class PushLogRetention {
     private final TransactionTemplate transactions;
     private final RetentionProperties properties;
     private final Clock clock;
+    private final PushLogPartitions partitions;
 
     PushLogRetention(JdbcClient jdbc, TransactionTemplate transactions, RetentionProperties properties, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.properties = properties;
         this.clock = clock;
+        this.partitions = new PushLogPartitions(jdbc, transactions, clock);
     }
 
     @Scheduled(fixedDelayString = "${idp.push.retention.interval:1h}",
             initialDelayString = "${idp.push.retention.initial-delay:1m}")
     void scheduledRun() {
         try {
+            partitions.createAhead();
             removeExpired();
         } catch (RuntimeException e) {
             log.warn("Push-log retention run failed; the next run retries: {}", e.toString());
@@ -63,6 +72,10 @@ public class PushLogRetention {
             return removed;
         }
         Instant cutoff = clock.instant().minus(Duration.ofDays(properties.days()));
+        long droppedDays = partitions.dropBefore(LocalDate.ofInstant(cutoff, ZoneOffset.UTC)).size();
+        if (droppedDays > 0) {
+            removed.put("push_logs_partitions", droppedDays);
+        }
         TABLES.forEach(table -> removed.put(table.name(), removeFrom(table, cutoff)));
         if (removed.values().stream().anyMatch(n -> n > 0)) {
             log.info("Retention removed rows older than {} days: {}", properties.days(), removed);

@@ -13,7 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Inserts {@code push_logs} rows (and the task events some carry) idempotently: a row whose attempt id
- * is already stored is skipped, so a batch stored twice after a crash leaves one row per attempt.
+ * is already stored is skipped (the key includes {@code created_at}, the partition key, which an attempt
+ * record always carries the same), so a batch stored twice after a crash leaves one row per attempt.
  */
 final class PushLogStore {
 
@@ -22,7 +23,7 @@ final class PushLogStore {
                 request_url, request_headers, request_body, response_headers, response_body, duration_ms,
                 success, outcome, error_message, stage, dead_lettered, created_at)
             values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?)
-            on conflict (attempt_id) do nothing""";
+            on conflict (attempt_id, created_at) do nothing""";
 
     private static final String UPSERT_EVENT = """
             insert into task_events (task_id, event, updated_at) values (?, ?, ?)
