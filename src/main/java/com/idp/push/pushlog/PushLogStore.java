@@ -13,16 +13,31 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Inserts {@code push_logs} rows (and the task events some carry) idempotently: a row whose attempt id
- * is already stored is skipped (the key includes {@code created_at}, the partition key, which an attempt
- * record always carries the same), so a batch stored twice after a crash leaves one row per attempt.
+ * is already stored is skipped, so a batch stored twice after a crash, or an attempt made again by the
+ * successor of a killed process, leaves one row per attempt.
  */
 final class PushLogStore {
 
+    /**
+     * The attempt of a killed process is made again by its successor with the same attempt id but a later
+     * start, so the partition key alone does not make it one row: the {@code not exists} finds an earlier
+     * row of that attempt id within a day either side (the successor repeats it within minutes), and the
+     * unique key catches the same record stored twice. A task's attempt records share a partition of the
+     * attempts topic and so one sink at a time, so the check does not race another writer.
+     */
     private static final String INSERT_LOG = """
             insert into push_logs (attempt_id, task_id, webhook_id, delivery_id, retry_count, http_status,
                 request_url, request_headers, request_body, response_headers, response_body, duration_ms,
                 success, outcome, error_message, stage, dead_lettered, created_at)
-            values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?)
+            select v.* from (values (cast(? as text), cast(? as text), cast(? as text), cast(? as text),
+                cast(? as integer), cast(? as integer), cast(? as text), cast(? as jsonb), cast(? as text),
+                cast(? as jsonb), cast(? as text), cast(? as bigint), cast(? as boolean), cast(? as text),
+                cast(? as text), cast(? as text), cast(? as boolean), cast(? as timestamptz)))
+                as v (attempt_id, task_id, webhook_id, delivery_id, retry_count, http_status, request_url,
+                      request_headers, request_body, response_headers, response_body, duration_ms, success,
+                      outcome, error_message, stage, dead_lettered, created_at)
+            where not exists (select 1 from push_logs p where p.attempt_id = v.attempt_id
+                and p.created_at >= v.created_at - interval '1 day' and p.created_at <= v.created_at + interval '1 day')
             on conflict (attempt_id, created_at) do nothing""";
 
     private static final String UPSERT_EVENT = """

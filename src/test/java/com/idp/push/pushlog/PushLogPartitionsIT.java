@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.idp.push.support.IntegrationTest;
@@ -25,6 +27,9 @@ class PushLogPartitionsIT extends IntegrationTest {
 
     @Autowired
     private TransactionTemplate transactions;
+
+    @Autowired
+    private JdbcTemplate jdbcTemplate;
 
     @Test
     void expiredDaysAreDroppedWholeAndTheWeekAheadIsCreated() {
@@ -71,6 +76,35 @@ class PushLogPartitionsIT extends IntegrationTest {
         assertThat(jdbc.sql("select count(*) from push_logs where webhook_id = ?").param(webhook).query(Long.class).single())
                 .isEqualTo(1);
         assertThat(partitionOf(webhook, null)).isEqualTo(PushLogPartitions.name(today));
+    }
+
+    /**
+     * The successor of a killed process makes the attempt again (same attempt id, later start): one row, even
+     * when the two starts fall on either side of midnight and so in two day partitions. Another attempt of
+     * the same delivery is a row of its own.
+     */
+    @Test
+    void anAttemptMadeAgainAfterACrashIsOneRowAcrossDayPartitions() {
+        new PushLogPartitions(jdbc, transactions, Clock.fixed(Instant.parse("2019-06-01T12:00:00Z"), ZoneOffset.UTC)).createAhead();
+        PushLogStore store = new PushLogStore(jdbcTemplate, transactions);
+        String webhook = unique("WH");
+        String attempt = unique("dlv") + ":1";
+        store.insert(List.of(row(attempt, webhook, Instant.parse("2019-06-01T10:00:00Z"))));
+        store.insert(List.of(row(attempt, webhook, Instant.parse("2019-06-01T10:00:07Z")),
+                row(attempt, webhook, Instant.parse("2019-06-01T10:00:00Z"))));
+        String lateAttempt = unique("dlv") + ":1";
+        store.insert(List.of(row(lateAttempt, webhook, Instant.parse("2019-06-01T23:59:58Z")),
+                row(lateAttempt, webhook, Instant.parse("2019-06-02T00:00:04Z"))));
+        store.insert(List.of(row(attempt.replace(":1", ":2"), webhook, Instant.parse("2019-06-01T10:00:20Z"))));
+
+        assertThat(jdbc.sql("select attempt_id from push_logs where webhook_id = ? order by created_at").param(webhook)
+                .query(String.class).list())
+                .containsExactly(attempt, attempt.replace(":1", ":2"), lateAttempt);
+    }
+
+    private static AttemptRow row(String attemptId, String webhook, Instant at) {
+        return new AttemptRow(attemptId, "T_PART", webhook, attemptId.substring(0, attemptId.indexOf(':')), 0, 200,
+                "https://example.com/hook", "{}", "{}", "{}", "ok", 5, true, "delivered", null, "intake", false, at, null);
     }
 
     private void log(String webhook, Instant at) {
