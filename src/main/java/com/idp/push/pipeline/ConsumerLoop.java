@@ -87,6 +87,7 @@ final class ConsumerLoop implements Runnable {
     private final Duration commitInterval = Duration.ofMillis(200);
     /** True while outcomes wait for the broker beyond the budget: take no new records. */
     private final BooleanSupplier intakeHeld;
+    private final BackpressureMeter backpressure;
     /** How often a held intake is checked again (the poll timeout while held). */
     private static final long INTAKE_HELD_POLL_MS = 50;
 
@@ -115,14 +116,16 @@ final class ConsumerLoop implements Runnable {
      */
     ConsumerLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, RecordHandler handler, SetAside setAside,
             InFlightLimits limits, Duration pollTimeout, Duration revokeGrace, LongSupplier clock, Clock wallClock) {
-        this(consumer, subscription, handler, setAside, limits, pollTimeout, revokeGrace, clock, wallClock, () -> false);
+        this(consumer, subscription, handler, setAside, limits, pollTimeout, revokeGrace, clock, wallClock, () -> false,
+                BackpressureMeter.NONE);
     }
 
     /** @param intakeHeld whether outcomes wait for the broker beyond the budget ({@link OutboundProducer#overBudget()}) */
     ConsumerLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, RecordHandler handler, SetAside setAside,
             InFlightLimits limits, Duration pollTimeout, Duration revokeGrace, LongSupplier clock, Clock wallClock,
-            BooleanSupplier intakeHeld) {
+            BooleanSupplier intakeHeld, BackpressureMeter backpressure) {
         this.intakeHeld = intakeHeld;
+        this.backpressure = backpressure;
         this.consumer = consumer;
         this.subscription = subscription;
         this.handler = handler;
@@ -209,6 +212,7 @@ final class ConsumerLoop implements Runnable {
             track(state, state.tracker.dispatched(record), (Dispatch.Started) dispatch);
             if (limits.full(state)) {
                 state.backpressured = true;
+                backpressure.started(state.partition, clock.getAsLong());
                 return;
             }
         }
@@ -329,6 +333,7 @@ final class ConsumerLoop implements Runnable {
             if (state.backpressured && limits.drained(state)) {
                 // checked every iteration: deliveries also finish while their records have not
                 state.backpressured = false;
+                backpressure.ended(state.partition, now);
             }
             boolean shouldPause = state.shouldPause(now) || held;
             if (shouldPause && !state.paused) {
@@ -438,9 +443,14 @@ final class ConsumerLoop implements Runnable {
         } catch (RuntimeException e) {
             log.warn("Final offset commit failed; uncommitted records will be delivered again: {}", e.toString());
         } finally {
-            partitions.clear();
+            List.copyOf(partitions.keySet()).forEach(ConsumerLoop.this::forget);
             consumer.close(GroupMembership.leaveOnClose(Duration.ofSeconds(5)));
         }
+    }
+
+    private void forget(TopicPartition partition) {
+        partitions.remove(partition);
+        backpressure.ended(partition, clock.getAsLong());
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -454,7 +464,7 @@ final class ConsumerLoop implements Runnable {
             } catch (RuntimeException e) {
                 log.warn("Commit on revocation failed; the new owner repeats uncommitted records: {}", e.toString());
             }
-            revoked.forEach(partitions::remove);
+            revoked.forEach(partition -> forget(partition));
             log.info("Partitions revoked: {}", revoked);
         }
 
@@ -469,7 +479,7 @@ final class ConsumerLoop implements Runnable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             lost.stream().map(partitions::get).filter(s -> s != null).forEach(s -> s.lease.revoke());
-            lost.forEach(partitions::remove);
+            lost.forEach(partition -> forget(partition));
             log.warn("Partitions lost without a chance to commit: {}", lost);
         }
     }

@@ -64,6 +64,7 @@ final class PipelineRunner implements SmartLifecycle {
     private final AtomicInteger restarting = new AtomicInteger();
     private volatile CountDownLatch stopping = new CountDownLatch(1);
     private final Counter restarts;
+    private final BackpressureMeter backpressure;
     private volatile String lastLoopError;
     private Thread starter;
 
@@ -79,6 +80,7 @@ final class PipelineRunner implements SmartLifecycle {
         this.adminConfig = adminConfig;
         this.consumers = consumers;
         this.meters = meters;
+        this.backpressure = new BackpressureMeter(meters, ConsumerLoop::monotonicMillis);
         this.restarts = Counter.builder("idp.push.engine.loop.restarts")
                 .description("Consumer loops of the delivery engine restarted after an unexpected error").register(meters);
     }
@@ -190,7 +192,8 @@ final class PipelineRunner implements SmartLifecycle {
         ConsumerLoop loop = new ConsumerLoop(consumers.apply(clientId), topics.consumerPattern(), handler, setAside,
                 new InFlightLimits(engine.maxInFlightPerPartition(), engine.maxUncommittedPerPartition(),
                         engine.maxInFlightBytesPerPartition().toBytes()),
-                engine.pollTimeout(), engine.revokeGrace(), ConsumerLoop::monotonicMillis, Clock.systemUTC(), intakeHeld);
+                engine.pollTimeout(), engine.revokeGrace(), ConsumerLoop::monotonicMillis, Clock.systemUTC(), intakeHeld,
+                backpressure);
         loops.add(loop);
         return loop;
     }
