@@ -166,7 +166,15 @@ public record PushProperties(
             @DefaultValue("50") float breakerFailureRate,
             /** How long an open breaker refuses attempts before letting a few trial attempts through. */
             @DurationUnit(ChronoUnit.SECONDS) @DefaultValue("30") Duration breakerOpenFor,
-            @DefaultValue("5") int breakerHalfOpenCalls) {
+            @DefaultValue("5") int breakerHalfOpenCalls,
+            /**
+             * An attempt still unanswered this long counts against its endpoint's breaker then, as a slow call,
+             * instead of at its deadline (30 s, or a webhook's timeout_ms up to 600 s): the breaker of an endpoint
+             * that stopped answering opens within this time. A third of the default deadline, far above what a
+             * healthy receiver takes; an endpoint slower than this for most attempts has its breaker opened, so
+             * raise it for such receivers. 0 judges attempts only when they end.
+             */
+            @DurationUnit(ChronoUnit.SECONDS) @DefaultValue("10") Duration slowCallAfter) {
 
         public Endpoints {
             if (maxConcurrent < 1 || breakerWindow < 1 || breakerMinimumCalls < 1 || breakerHalfOpenCalls < 1) {
@@ -174,6 +182,9 @@ public record PushProperties(
             }
             if (slotWait.isNegative()) {
                 throw new IllegalArgumentException("idp.push.endpoints.slot-wait must not be negative, was " + slotWait);
+            }
+            if (slowCallAfter.isNegative()) {
+                throw new IllegalArgumentException("idp.push.endpoints.slow-call-after must not be negative, was " + slowCallAfter);
             }
             if (breakerFailureRate <= 0 || breakerFailureRate > 100) {
                 throw new IllegalArgumentException("idp.push.endpoints.breaker-failure-rate must be in (0, 100], was "

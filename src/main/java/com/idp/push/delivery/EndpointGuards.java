@@ -3,11 +3,13 @@ package com.idp.push.delivery;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -19,6 +21,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -43,24 +48,38 @@ public final class EndpointGuards {
     private final BulkheadRegistry bulkheads;
     private final CircuitBreakerRegistry breakers;
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    /**
+     * One wheel for every attempt's slow-call check: adding and cancelling a timeout is constant time, and most
+     * are cancelled (the answer came first), which a scheduled executor would pay for in its heap.
+     */
+    private static final HashedWheelTimer SLOW_CALL_TIMER = new HashedWheelTimer(
+            new DefaultThreadFactory("idp-push-slow-calls", true), 100, TimeUnit.MILLISECONDS);
+
     private final Duration slotWait;
     private final int maxWaiting;
+    private final Duration slowCallAfter;
 
     public EndpointGuards(Settings settings, MeterRegistry meters) {
         this.slotWait = settings.slotWait();
         this.maxWaiting = settings.maxConcurrent();
+        this.slowCallAfter = settings.slowCallAfter();
         this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.maxConcurrent())
                 .maxWaitDuration(Duration.ZERO)
                 .build());
-        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+        CircuitBreakerConfig.Builder breakerConfig = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.breakerWindow())
                 .minimumNumberOfCalls(settings.breakerMinimumCalls())
                 .failureRateThreshold(settings.breakerFailureRate())
                 .waitDurationInOpenState(settings.breakerOpenFor())
-                .permittedNumberOfCallsInHalfOpenState(settings.breakerHalfOpenCalls())
-                .build());
+                .permittedNumberOfCallsInHalfOpenState(settings.breakerHalfOpenCalls());
+        if (!settings.slowCallAfter().isZero()) {
+            // the same rate of slow calls opens it; attempts judged at the threshold are also failures
+            breakerConfig.slowCallDurationThreshold(settings.slowCallAfter())
+                    .slowCallRateThreshold(settings.breakerFailureRate());
+        }
+        this.breakers = CircuitBreakerRegistry.of(breakerConfig.build());
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
     }
@@ -173,8 +192,15 @@ public final class EndpointGuards {
     private Guard freshGuard(String id, String url) {
         bulkheads.remove(id);
         breakers.remove(id);
-        return new Guard(url, bulkheads.bulkhead(id), breakers.circuitBreaker(id), new ConcurrentLinkedQueue<>(),
-                new AtomicInteger());
+        CircuitBreaker breaker = breakers.circuitBreaker(id);
+        Set<Pass> unanswered = ConcurrentHashMap.newKeySet();
+        breaker.getEventPublisher().onStateTransition(event -> {
+            if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                unanswered.forEach(Pass::giveUpIfSlow);
+            }
+        });
+        return new Guard(url, bulkheads.bulkhead(id), breaker, new ConcurrentLinkedQueue<>(), new AtomicInteger(),
+                unanswered);
     }
 
     /** Whether an attempt may start. */
@@ -188,30 +214,98 @@ public final class EndpointGuards {
         }
     }
 
-    /** One admitted attempt: frees its bulkhead slot and tells the breaker how it went. */
+    /**
+     * One admitted attempt: frees its bulkhead slot and tells the breaker how it went, once. An attempt still
+     * unanswered at the slow-call threshold is told to the breaker then, as a slow call without an answer: a
+     * hanging endpoint opens its breaker after the threshold instead of after its deadline, and a half-open
+     * breaker's trial attempts decide within the threshold too.
+     *
+     * <p>Once the breaker is open, an attempt that is slow as well is given up ({@link #givenUp()} completes
+     * with a timeout): the endpoint is judged down, and waiting out a deadline of up to {@code timeout_ms}
+     * would hold the attempt's record, and with it the commit point of its partition, for everyone else.
+     * It is retried like any timeout.
+     */
     public static final class Pass {
         private final EndpointGuards guards;
         private final Guard guard;
+        private final long startedNanos = System.nanoTime();
+        private final AtomicBoolean judged = new AtomicBoolean();
+        private final AtomicBoolean slow = new AtomicBoolean();
+        private final CompletableFuture<Exchange> givenUp = new CompletableFuture<>();
+        private final Timeout slowCall;
 
         private Pass(EndpointGuards guards, Guard guard) {
             this.guards = guards;
             this.guard = guard;
+            if (guards.slowCallAfter.isZero()) {
+                this.slowCall = null;
+            } else {
+                guard.unanswered().add(this);
+                this.slowCall = SLOW_CALL_TIMER.newTimeout(ignored -> judgeSlow(), guards.slowCallAfter.toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /**
+         * Completes, never exceptionally, with a timeout when this attempt is given up: race the request against
+         * it and cancel the request when it wins. Never completes for an attempt that gets its answer in time.
+         */
+        public CompletableFuture<Exchange> givenUp() {
+            return givenUp;
         }
 
         public void done(Exchange exchange) {
+            forget();
             guard.bulkhead().onComplete();
-            if (endpointFailed(exchange)) {
-                guard.breaker().onError(exchange.durationMs(), TimeUnit.MILLISECONDS, new EndpointFailure());
-            } else {
-                guard.breaker().onSuccess(exchange.durationMs(), TimeUnit.MILLISECONDS);
+            if (judged.compareAndSet(false, true)) {
+                if (endpointFailed(exchange)) {
+                    guard.breaker().onError(exchange.durationMs(), TimeUnit.MILLISECONDS, new EndpointFailure());
+                } else {
+                    guard.breaker().onSuccess(exchange.durationMs(), TimeUnit.MILLISECONDS);
+                }
             }
             guards.handOutSlots(guard);
         }
 
+        /** On the timer's thread, at the slow-call threshold. */
+        private void judgeSlow() {
+            slow.set(true);
+            if (judged.compareAndSet(false, true)) {
+                guard.breaker().onError(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS, new NoAnswerYet());
+            }
+            CircuitBreaker.State state = guard.breaker().getState();
+            if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
+                giveUpIfSlow();
+            }
+        }
+
+        /** When the breaker opens, and when a slow attempt is judged with the breaker already open. */
+        private void giveUpIfSlow() {
+            if (slow.get() && !givenUp.isDone()) {
+                long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+                Exchange timeout = new Exchange.NoResponse(Exchange.Failure.TIMEOUT, "timeout: no answer after "
+                        + elapsedMs + " ms, and the endpoint's circuit breaker opened; given up before the deadline",
+                        elapsedMs);
+                // whoever waits on it goes on to route the outcome (a produce that may wait for buffer space):
+                // not on the timer's thread, nor inside the breaker's state transition
+                HAND_OFF.execute(() -> givenUp.complete(timeout));
+            }
+        }
+
         /** A slot taken for a waiter that no longer wants it: free it without telling the breaker anything. */
         private void giveBack() {
+            forget();
             guard.bulkhead().onComplete();
-            guard.breaker().releasePermission();
+            if (judged.compareAndSet(false, true)) {
+                guard.breaker().releasePermission();
+            }
+        }
+
+        private void forget() {
+            if (slowCall != null) {
+                slowCall.cancel();
+                guard.unanswered().remove(this);
+            }
         }
     }
 
@@ -244,15 +338,30 @@ public final class EndpointGuards {
      * @param breakerHalfOpenCalls trial attempts while half open
      */
     public record Settings(int maxConcurrent, Duration slotWait, int breakerWindow, int breakerMinimumCalls,
-            float breakerFailureRate, Duration breakerOpenFor, int breakerHalfOpenCalls) {
+            float breakerFailureRate, Duration breakerOpenFor, int breakerHalfOpenCalls, Duration slowCallAfter) {
+
+        /** Without slow-call judgement: attempts count only when they end. */
+        public Settings(int maxConcurrent, Duration slotWait, int breakerWindow, int breakerMinimumCalls,
+                float breakerFailureRate, Duration breakerOpenFor, int breakerHalfOpenCalls) {
+            this(maxConcurrent, slotWait, breakerWindow, breakerMinimumCalls, breakerFailureRate, breakerOpenFor,
+                    breakerHalfOpenCalls, Duration.ZERO);
+        }
     }
 
     /**
      * @param waiting attempts waiting for a slot, oldest first; each completes once, with whatever it got
      * @param waitingCount the queue's length (a concurrent queue counts by walking itself)
+     * @param unanswered admitted attempts not done yet, when slow calls are judged: given up as the breaker opens
      */
     private record Guard(String url, Bulkhead bulkhead, CircuitBreaker breaker,
-            Queue<CompletableFuture<Admission>> waiting, AtomicInteger waitingCount) {
+            Queue<CompletableFuture<Admission>> waiting, AtomicInteger waitingCount, Set<Pass> unanswered) {
+    }
+
+    /** Recorded for an attempt still without an answer at the slow-call threshold. */
+    private static final class NoAnswerYet extends RuntimeException {
+        NoAnswerYet() {
+            super("no answer within the slow-call threshold", null, false, false);
+        }
     }
 
     /** Recorded by the breaker in place of an exception: the outcome is data, not a throwable. */

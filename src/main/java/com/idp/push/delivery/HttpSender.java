@@ -63,6 +63,18 @@ public final class HttpSender implements AutoCloseable {
     }
 
     public CompletableFuture<Exchange> send(DeliveryRequest request) {
+        return exchange(request).toFuture();
+    }
+
+    /**
+     * As {@link #send(DeliveryRequest)}, unless {@code giveUp} completes first: then the request is cancelled
+     * (its connection closed, its pool slot freed) and the result is what {@code giveUp} completed with.
+     */
+    public CompletableFuture<Exchange> send(DeliveryRequest request, CompletableFuture<? extends Exchange> giveUp) {
+        return Mono.firstWithSignal(exchange(request), Mono.fromFuture(giveUp, true)).toFuture();
+    }
+
+    private Mono<Exchange> exchange(DeliveryRequest request) {
         long started = System.nanoTime();
         // headers go on the request itself: client.headers(..) would copy the client's whole configuration
         // on every request, a cost the benchmark's profile showed (docs/performance.md)
@@ -76,8 +88,7 @@ public final class HttpSender implements AutoCloseable {
                 .response((response, body) -> readCapped(response, body, started))
                 .next()
                 .timeout(request.timeout())
-                .onErrorResume(error -> Mono.just(failure(error, request.timeout(), started)))
-                .toFuture();
+                .onErrorResume(error -> Mono.just(failure(error, request.timeout(), started)));
     }
 
     private Mono<Exchange> readCapped(HttpClientResponse response, ByteBufFlux body, long started) {

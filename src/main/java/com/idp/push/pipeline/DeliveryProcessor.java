@@ -126,7 +126,7 @@ public final class DeliveryProcessor {
                     new AttemptResult(delivery, request, notSent, classifier.classify(notSent), started));
         }
         EndpointGuards.Pass pass = ((EndpointGuards.Admission.Admitted) admission).pass();
-        return sender.send(request).thenApply(exchange -> {
+        return sender.send(request, pass.givenUp()).thenApply(exchange -> {
             pass.done(exchange);
             return new AttemptResult(delivery, request, exchange, classifier.classify(exchange), started);
         });

@@ -118,7 +118,7 @@ class PipelineConfiguration {
         return new EndpointGuards(new EndpointGuards.Settings(endpoints.maxConcurrent(), endpoints.slotWait(),
                 endpoints.breakerWindow(),
                 endpoints.breakerMinimumCalls(), endpoints.breakerFailureRate(), endpoints.breakerOpenFor(),
-                endpoints.breakerHalfOpenCalls()), meters);
+                endpoints.breakerHalfOpenCalls(), endpoints.slowCallAfter()), meters);
     }
 
     @Bean

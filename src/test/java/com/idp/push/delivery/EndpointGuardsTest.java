@@ -57,6 +57,70 @@ class EndpointGuardsTest {
         assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", "WH_A").gauges()).isNotEmpty();
     }
 
+    /**
+     * A hanging endpoint would otherwise tell its breaker nothing until the deadline (30 s, up to 600 s): an
+     * attempt still unanswered after the slow-call threshold counts then, as a slow call, and its real end
+     * is not counted a second time.
+     */
+    @Test
+    void attemptsStillUnansweredAfterTheSlowCallThresholdOpenTheBreakerBeforeTheirDeadline() throws Exception {
+        EndpointGuards slowAware = new EndpointGuards(new EndpointGuards.Settings(10, Duration.ZERO, 10, 4, 50,
+                Duration.ofMinutes(1), 1, Duration.ofMillis(200)), meters);
+        java.util.List<EndpointGuards.Pass> hanging = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hanging.add(((EndpointGuards.Admission.Admitted) slowAware.admit("WH_H", URL)).pass());
+        }
+        assertThat(slowAware.admit("WH_H", URL)).as("not judged before the threshold")
+                .isInstanceOf(EndpointGuards.Admission.Admitted.class);
+
+        long started = System.nanoTime();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> slowAware.admit("WH_H", URL) instanceof EndpointGuards.Admission.Refused refused
+                        && refused.failure() == Exchange.Failure.CIRCUIT_OPEN);
+        long openedAfterMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(openedAfterMs).as("opened by the threshold, not by the calls' end").isLessThan(2_000);
+
+        var breaker = meters.find("resilience4j.circuitbreaker.slow.calls").tag("name", "WH_H").gauges();
+        assertThat(breaker).as("recorded as slow calls").isNotEmpty();
+        double slowBefore = breaker.stream().mapToDouble(g -> g.value()).sum();
+        hanging.forEach(pass -> pass.done(new Exchange.NoResponse(Exchange.Failure.TIMEOUT, "timeout", 30_000)));
+        assertThat(breaker.stream().mapToDouble(g -> g.value()).sum()).as("their end is not counted again").isEqualTo(slowBefore);
+    }
+
+    /**
+     * With a 600 s {@code timeout_ms}, a hanging endpoint's attempts would hold their records for ten minutes
+     * after its breaker opened. Once the breaker is open, the slow ones are given up (a timeout the caller races
+     * the request against); an attempt that is not yet slow, or that answered, is left alone.
+     */
+    @Test
+    void slowAttemptsAreGivenUpOnceTheBreakerOpensAndOthersAreNot() throws Exception {
+        EndpointGuards slowAware = new EndpointGuards(new EndpointGuards.Settings(20, Duration.ZERO, 10, 4, 50,
+                Duration.ofMinutes(1), 1, Duration.ofMillis(300)), meters);
+        java.util.List<EndpointGuards.Pass> hanging = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hanging.add(((EndpointGuards.Admission.Admitted) slowAware.admit("WH_G", URL)).pass());
+        }
+        EndpointGuards.Pass answered = ((EndpointGuards.Admission.Admitted) slowAware.admit("WH_G", URL)).pass();
+        answered.done(ok());
+        Thread.sleep(150);
+        EndpointGuards.Pass recent = ((EndpointGuards.Admission.Admitted) slowAware.admit("WH_G", URL)).pass();
+
+        for (EndpointGuards.Pass pass : hanging) {
+            Exchange givenUp = pass.givenUp().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(givenUp).isInstanceOfSatisfying(Exchange.NoResponse.class, timeout -> {
+                assertThat(timeout.failure()).isEqualTo(Exchange.Failure.TIMEOUT);
+                assertThat(timeout.message()).contains("circuit breaker opened");
+                assertThat(timeout.durationMs()).isBetween(250L, 2_000L);
+            });
+        }
+        assertThat(slowAware.admit("WH_G", URL)).isInstanceOfSatisfying(EndpointGuards.Admission.Refused.class,
+                refused -> assertThat(refused.failure()).isEqualTo(Exchange.Failure.CIRCUIT_OPEN));
+        assertThat(answered.givenUp()).as("an attempt that answered").isNotDone();
+        assertThat(recent.givenUp()).as("not slow yet when the breaker opened").isNotDone();
+        assertThat(recent.givenUp().get(5, java.util.concurrent.TimeUnit.SECONDS))
+                .as("given up once slow, the breaker being open").isInstanceOf(Exchange.NoResponse.class);
+    }
+
     @Test
     void answersOfAnyStatusDoNotCountAgainstTheEndpoint() {
         // a receiver answering 503 to first attempts and 200 to retries must keep getting its retries

@@ -68,6 +68,28 @@ class HttpSenderTest {
         assertThat(elapsedMs).isBetween(250L, 2_000L);
     }
 
+    /** Given up before its deadline, a request ends at once and frees its connection for the next one. */
+    @Test
+    void aRequestGivenUpEndsAtOnceAndFreesItsConnection() {
+        receiver.on("/given-up").hang();
+        try (HttpSender oneConnection = new HttpSender(1, Duration.ofSeconds(2), 1024,
+                new GuardedAddressResolverGroup(new AddressGuard(AddressPolicy.allowing("127.0.0.0/8"),
+                        host -> CompletableFuture.failedFuture(new UnknownHostException(host)))))) {
+            CompletableFuture<Exchange> giveUp = new CompletableFuture<>();
+            CompletableFuture<Exchange> hanging = oneConnection.send(new DeliveryRequest(
+                    URI.create(receiver.url("/given-up")), Map.of(), new byte[0], Duration.ofSeconds(30)), giveUp);
+            Exchange abandoned = new Exchange.NoResponse(Exchange.Failure.TIMEOUT, "given up", 200);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !receiver.requests("/given-up").isEmpty());
+            giveUp.complete(abandoned);
+            assertThat(hanging.join()).isSameAs(abandoned);
+
+            Exchange next = oneConnection.send(new DeliveryRequest(URI.create(receiver.url("/after-given-up")), Map.of(),
+                    new byte[0], Duration.ofSeconds(2))).join();
+            assertThat(next).as("the only connection was freed").isInstanceOf(Exchange.Response.class);
+        }
+    }
+
     @Test
     void aRefusedConnectionIsAConnectionFailure() {
         Exchange exchange = sender.send(new DeliveryRequest(URI.create("http://127.0.0.1:1/"), Map.of(), new byte[0],
