@@ -26,6 +26,8 @@ final class Recorder {
     private final ConcurrentHashMap<String, Long> firstAttemptNs = new ConcurrentHashMap<>();
     private final Samples lateness;
     private volatile long firstProducedNs;
+    /** The longest first-attempt latency of the events produced in each second of the phase, in ns. */
+    private final java.util.concurrent.atomic.AtomicLongArray worstBySecond = new java.util.concurrent.atomic.AtomicLongArray(600);
 
     /**
      * @param events events of the phase
@@ -71,6 +73,12 @@ final class Recorder {
         Endpoint endpoint = endpoints.computeIfAbsent(webhookId, id -> new Endpoint(perEndpointCapacity));
         if ("1".equals(attempt)) {
             endpoint.received(nowNs, producedNs[index] == 0 ? -1 : nowNs - producedNs[index]);
+            if (producedNs[index] != 0) {
+                int second = (int) ((producedNs[index] - firstProducedNs) / 1_000_000_000L);
+                if (second >= 0 && second < worstBySecond.length()) {
+                    worstBySecond.accumulateAndGet(second, nowNs - producedNs[index], Math::max);
+                }
+            }
             if (retryDelayNs > 0 && deliveryId != null) {
                 firstAttemptNs.put(deliveryId, nowNs);
             }
@@ -104,6 +112,15 @@ final class Recorder {
         }
         return new Measured(count, (lastNs - firstProducedNs) / 1e9, merged.percentileMs(50), merged.percentileMs(99),
                 endpoints.keySet().stream().filter(k -> (only == null || only.contains(k)) && !except.contains(k)).count());
+    }
+
+    /** The longest first-attempt latency, in ms, of the events produced in each of the first {@code seconds}. */
+    long[] worstMsBySecond(int seconds) {
+        long[] worst = new long[Math.min(seconds, worstBySecond.length())];
+        for (int i = 0; i < worst.length; i++) {
+            worst[i] = worstBySecond.get(i) / 1_000_000;
+        }
+        return worst;
     }
 
     long received(Set<String> except) {
