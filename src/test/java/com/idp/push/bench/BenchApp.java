@@ -24,9 +24,9 @@ import com.idp.push.webhook.WebhookRegistry;
 
 /**
  * idp-push started in-process, as in production but pointed at the benchmark's broker and database,
- * with settings the scenarios need: six partitions, short retry delays (S5), a 2 s deadline (S4's
- * endpoint that never answers runs into it). Everything else is the shipped default, engine and
- * per-endpoint guards included. Application logs go to {@code target/bench/app.log}.
+ * with settings the scenarios need: six partitions and short retry delays (S5). Everything else is the
+ * shipped default, the 30 s deadline that S4's endpoint that never answers runs into, the engine's
+ * windows and the per-endpoint guards included. Application logs go to {@code target/bench/app.log}.
  */
 final class BenchApp implements AutoCloseable {
 
@@ -44,7 +44,6 @@ final class BenchApp implements AutoCloseable {
         p.put("idp.push.topics.partitions", Integer.toString(PARTITIONS));
         p.put("idp.push.retry.delays", RETRY_DELAYS_S.stream().map(String::valueOf).collect(Collectors.joining(",")));
         p.put("idp.push.retry.retry-after-max", "5");
-        p.put("idp.push.http.timeout", "2");
         p.put("idp.push.webhooks.refresh-interval", "200");
         p.put("idp.push.api.tokens", "bench-api-token-0123456789");
         p.put("idp.push.security.allowed-cidrs", "127.0.0.0/8,::1/128");

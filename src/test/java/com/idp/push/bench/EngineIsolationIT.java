@@ -32,6 +32,7 @@ class EngineIsolationIT extends IntegrationTest {
 
     private static final BenchReceiver endpoints = new BenchReceiver();
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private static final int SHIPPED_TIMEOUT_MS = 30_000;
 
     @Autowired
     private PipelineTopics topics;
@@ -94,7 +95,9 @@ class EngineIsolationIT extends IntegrationTest {
         for (int i = 0; i < 4; i++) {
             insertWebhook(noisyRule + "_WH" + i, endpoints.url("fast", noisyRule + "_WH" + i), SECRET, noisyRule);
         }
-        insertWebhook(hanging, endpoints.url("hang", hanging), SECRET, List.of(noisyRule), "none", "{}", null, "{}", 2000);
+        // the shipped PUSH_TIMEOUT, not the test context's short one: isolation must hold at the deadline users run
+        insertWebhook(hanging, endpoints.url("hang", hanging), SECRET, List.of(noisyRule), "none", "{}", null, "{}",
+                SHIPPED_TIMEOUT_MS);
         Recorder.Measured beside = burst(noisyRule, 400, 4, Set.of(hanging));
 
         double perEndpointAlone = alone.perSecond() / 5;
