@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
@@ -28,7 +29,7 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Sends {@link DeliveryRequest}s with Reactor Netty: non-blocking, pooled keep-alive connections per
- * remote address, redirects never followed, a total deadline per request that also cuts off a body
+ * webhook and remote address, redirects never followed, a total deadline per request that also cuts off a body
  * that trickles, and response bodies read only up to a cap (the rest is not downloaded). Host names are
  * resolved only by the given resolver group (the SSRF guard's), which also decides where to connect.
  *
@@ -37,44 +38,64 @@ import reactor.netty.resources.ConnectionProvider;
  */
 public final class HttpSender implements AutoCloseable {
 
-    private final HttpClient client;
-    private final ConnectionProvider connections;
+    private final int maxConnectionsPerAddress;
+    private final Duration connectTimeout;
+    private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final int maxBodyBytes;
+    /** For sends that name no webhook (the connection test of the API, the benchmark's baseline). */
+    private final Pool shared;
+    /**
+     * One pool per webhook, so webhooks on one host do not share one fate: an endpoint that hangs holds only its
+     * own connections (as many as its bulkhead admits attempts), and another webhook on the same host never
+     * waits for a connection behind it, which its deadline and its breaker would count as the endpoint's fault.
+     */
+    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
 
     /**
+     * @param maxConnectionsPerAddress connections of one webhook's pool to one remote address
      * @param resolver resolves and checks every remote address (e.g. {@code GuardedAddressResolverGroup});
      *        owned by the caller
      */
     public HttpSender(int maxConnectionsPerAddress, Duration connectTimeout, int maxBodyBytes,
             AddressResolverGroup<? extends SocketAddress> resolver) {
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        this.connectTimeout = connectTimeout;
+        this.resolver = resolver;
         this.maxBodyBytes = maxBodyBytes;
-        this.connections = ConnectionProvider.builder("idp-push")
+        this.shared = newPool("idp-push");
+    }
+
+    private Pool newPool(String name) {
+        ConnectionProvider connections = ConnectionProvider.builder(name)
                 .maxConnections(maxConnectionsPerAddress)
-                .pendingAcquireMaxCount(-1) // the engine's in-flight bound limits the queue
+                .pendingAcquireMaxCount(-1) // the engine's in-flight bound and the bulkheads limit the queue
                 .maxIdleTime(Duration.ofSeconds(30))
                 .evictInBackground(Duration.ofSeconds(30))
                 .build();
-        this.client = HttpClient.create(connections)
+        HttpClient client = HttpClient.create(connections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .resolver(resolver)
                 .followRedirect(false)
                 .compress(false)
                 .keepAlive(true);
+        return new Pool(client, connections);
     }
 
     public CompletableFuture<Exchange> send(DeliveryRequest request) {
-        return exchange(request).toFuture();
+        return exchange(shared.client(), request).toFuture();
     }
 
     /**
-     * As {@link #send(DeliveryRequest)}, unless {@code giveUp} completes first: then the request is cancelled
-     * (its connection closed, its pool slot freed) and the result is what {@code giveUp} completed with.
+     * Sends on the webhook's own connections, unless {@code giveUp} completes first: then the request is
+     * cancelled (its connection closed, its pool slot freed) and the result is what {@code giveUp} completed with.
      */
-    public CompletableFuture<Exchange> send(DeliveryRequest request, CompletableFuture<? extends Exchange> giveUp) {
-        return Mono.firstWithSignal(exchange(request), Mono.fromFuture(giveUp, true)).toFuture();
+    public CompletableFuture<Exchange> send(String webhookId, DeliveryRequest request,
+            CompletableFuture<? extends Exchange> giveUp) {
+        HttpClient client = pools.computeIfAbsent(webhookId, id -> newPool("idp-push-" + id)).client();
+        return Mono.firstWithSignal(exchange(client, request), Mono.fromFuture(giveUp, true)).toFuture();
     }
 
-    private Mono<Exchange> exchange(DeliveryRequest request) {
+    private Mono<Exchange> exchange(HttpClient client, DeliveryRequest request) {
         long started = System.nanoTime();
         // headers go on the request itself: client.headers(..) would copy the client's whole configuration
         // on every request, a cost the benchmark's profile showed (docs/performance.md)
@@ -153,6 +174,10 @@ public final class HttpSender implements AutoCloseable {
 
     @Override
     public void close() {
-        connections.disposeLater().block(Duration.ofSeconds(5));
+        Mono.when(java.util.stream.Stream.concat(java.util.stream.Stream.of(shared), pools.values().stream())
+                .map(pool -> pool.connections().disposeLater()).toList()).block(Duration.ofSeconds(5));
+    }
+
+    private record Pool(HttpClient client, ConnectionProvider connections) {
     }
 }

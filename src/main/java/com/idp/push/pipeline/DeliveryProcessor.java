@@ -115,10 +115,10 @@ public final class DeliveryProcessor {
             return unsent(delivery, Exchange.Failure.INVALID_REQUEST, "request could not be built: " + e.getMessage(), started);
         }
         return guards.admitWaiting(webhook.id(), webhook.url().toString())
-                .thenCompose(admission -> send(delivery, request, admission, started));
+                .thenCompose(admission -> send(webhook.id(), delivery, request, admission, started));
     }
 
-    private CompletableFuture<AttemptResult> send(Delivery delivery, DeliveryRequest request,
+    private CompletableFuture<AttemptResult> send(String webhookId, Delivery delivery, DeliveryRequest request,
             EndpointGuards.Admission admission, Instant started) {
         if (admission instanceof EndpointGuards.Admission.Refused refused) {
             Exchange notSent = new Exchange.NoResponse(refused.failure(), refused.reason(), 0);
@@ -126,7 +126,7 @@ public final class DeliveryProcessor {
                     new AttemptResult(delivery, request, notSent, classifier.classify(notSent), started));
         }
         EndpointGuards.Pass pass = ((EndpointGuards.Admission.Admitted) admission).pass();
-        return sender.send(request, pass.givenUp()).thenApply(exchange -> {
+        return sender.send(webhookId, request, pass.givenUp()).thenApply(exchange -> {
             pass.done(exchange);
             return new AttemptResult(delivery, request, exchange, classifier.classify(exchange), started);
         });

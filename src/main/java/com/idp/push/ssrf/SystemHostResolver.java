@@ -3,8 +3,10 @@ package com.idp.push.ssrf;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +22,15 @@ public final class SystemHostResolver implements HostResolver, AutoCloseable {
 
     static final int MAX_QUEUED = 10_000;
     private final ThreadPoolExecutor executor;
+    private final Lookup lookup;
+    private final Map<String, CompletableFuture<List<InetAddress>>> inFlight = new ConcurrentHashMap<>();
 
     public SystemHostResolver(int threads) {
+        this(threads, InetAddress::getAllByName);
+    }
+
+    SystemHostResolver(int threads, Lookup lookup) {
+        this.lookup = lookup;
         AtomicInteger count = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAX_QUEUED), runnable -> {
@@ -32,29 +41,45 @@ public final class SystemHostResolver implements HostResolver, AutoCloseable {
         executor.allowCoreThreadTimeOut(true);
     }
 
+    /**
+     * Joins the lookup of the host already running, if there is one: an endpoint that hangs opens a connection per
+     * attempt, and with each its own lookup a host whose DNS is slow would take every thread and queue the lookups
+     * of every other host behind its own. The JDK caches the answer; this only shares the wait for it.
+     */
     @Override
     public CompletableFuture<List<InetAddress>> resolve(String host) {
-        CompletableFuture<List<InetAddress>> result = new CompletableFuture<>();
+        CompletableFuture<List<InetAddress>> fresh = new CompletableFuture<>();
+        CompletableFuture<List<InetAddress>> running = inFlight.putIfAbsent(host, fresh);
+        if (running != null) {
+            return running.copy(); // a copy: no caller can complete or cancel another's lookup
+        }
+        fresh.whenComplete((addresses, error) -> inFlight.remove(host, fresh));
         try {
             executor.execute(() -> {
                 try {
-                    result.complete(List.of(InetAddress.getAllByName(host)));
+                    fresh.complete(List.of(lookup.addresses(host)));
                 } catch (UnknownHostException e) {
-                    result.completeExceptionally(e);
+                    fresh.completeExceptionally(e);
                 } catch (RuntimeException e) {
-                    result.completeExceptionally(unknown(host + ": " + e.getMessage(), e));
+                    fresh.completeExceptionally(unknown(host + ": " + e.getMessage(), e));
                 }
             });
         } catch (RejectedExecutionException e) {
-            result.completeExceptionally(unknown(host + ": too many DNS lookups pending", e));
+            fresh.completeExceptionally(unknown(host + ": too many DNS lookups pending", e));
         }
-        return result;
+        return fresh.copy();
     }
 
     private static UnknownHostException unknown(String message, Throwable cause) {
         UnknownHostException e = new UnknownHostException(message);
         e.initCause(cause);
         return e;
+    }
+
+    /** The blocking lookup: the JDK's, or a test's. */
+    @FunctionalInterface
+    interface Lookup {
+        InetAddress[] addresses(String host) throws UnknownHostException;
     }
 
     @Override

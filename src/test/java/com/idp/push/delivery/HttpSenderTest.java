@@ -76,7 +76,7 @@ class HttpSenderTest {
                 new GuardedAddressResolverGroup(new AddressGuard(AddressPolicy.allowing("127.0.0.0/8"),
                         host -> CompletableFuture.failedFuture(new UnknownHostException(host)))))) {
             CompletableFuture<Exchange> giveUp = new CompletableFuture<>();
-            CompletableFuture<Exchange> hanging = oneConnection.send(new DeliveryRequest(
+            CompletableFuture<Exchange> hanging = oneConnection.send("WH_GIVEN_UP", new DeliveryRequest(
                     URI.create(receiver.url("/given-up")), Map.of(), new byte[0], Duration.ofSeconds(30)), giveUp);
             Exchange abandoned = new Exchange.NoResponse(Exchange.Failure.TIMEOUT, "given up", 200);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
@@ -84,9 +84,39 @@ class HttpSenderTest {
             giveUp.complete(abandoned);
             assertThat(hanging.join()).isSameAs(abandoned);
 
-            Exchange next = oneConnection.send(new DeliveryRequest(URI.create(receiver.url("/after-given-up")), Map.of(),
-                    new byte[0], Duration.ofSeconds(2))).join();
+            Exchange next = oneConnection.send("WH_GIVEN_UP", new DeliveryRequest(URI.create(receiver.url("/after-given-up")),
+                    Map.of(), new byte[0], Duration.ofSeconds(2)), new CompletableFuture<>()).join();
             assertThat(next).as("the only connection was freed").isInstanceOf(Exchange.Response.class);
+        }
+    }
+
+    /**
+     * Two webhooks on one host: the one that hangs holds every connection its pool allows, and the other is
+     * still answered at once, from a pool of its own, instead of queueing for a connection until its deadline.
+     */
+    @Test
+    void aWebhookThatHangsCannotTakeTheConnectionsOfAnotherOnTheSameHost() {
+        receiver.on("/same-host/hanging").hang();
+        try (HttpSender twoPerAddress = new HttpSender(2, Duration.ofSeconds(2), 1024,
+                new GuardedAddressResolverGroup(new AddressGuard(AddressPolicy.allowing("127.0.0.0/8"),
+                        host -> CompletableFuture.failedFuture(new UnknownHostException(host)))))) {
+            CompletableFuture<Exchange> never = new CompletableFuture<>();
+            for (int i = 0; i < 3; i++) {
+                twoPerAddress.send("WH_HANGING", new DeliveryRequest(URI.create(receiver.url("/same-host/hanging")),
+                        Map.of(), new byte[0], Duration.ofSeconds(30)), never);
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> receiver.requests("/same-host/hanging").size() >= 2);
+
+            long started = System.nanoTime();
+            Exchange healthy = twoPerAddress.send("WH_HEALTHY", new DeliveryRequest(
+                    URI.create(receiver.url("/same-host/healthy")), Map.of(), new byte[0], Duration.ofSeconds(3)), never)
+                    .join();
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(healthy).as("answered, not left waiting for a connection of the shared pool")
+                    .isInstanceOf(Exchange.Response.class);
+            assertThat(tookMs).isLessThan(1_000);
+            never.complete(new Exchange.NoResponse(Exchange.Failure.TIMEOUT, "test over", 0));
         }
     }
 
