@@ -128,12 +128,21 @@ public record PushProperties(
              * Half the producer's default buffer.memory (32 MB): the producer's batches, 128 KB per partition
              * being filled, need room beside the records, and the buffer should not fill before the intake stops.
              */
-            @DefaultValue("16MB") DataSize maxPendingOutcomeBytes) {
+            @DefaultValue("16MB") DataSize maxPendingOutcomeBytes,
+            /**
+             * Heap the delivery work of the whole instance may hold (records being worked on, counted twice for
+             * their parsed events, and every rendered request body until its exchange ends) before the consumer
+             * loops stop taking new records. Unset: a quarter of the maximum heap.
+             */
+            DataSize maxWorkMemory) {
 
         public Engine {
             requireText(groupId, "idp.push.engine.group-id");
             if (consumers < 1 || maxInFlightPerPartition < 1) {
                 throw new IllegalArgumentException("idp.push.engine.consumers and max-in-flight-per-partition must be >= 1");
+            }
+            if (maxWorkMemory != null && maxWorkMemory.toBytes() < 1) {
+                throw new IllegalArgumentException("idp.push.engine.max-work-memory must be > 0, was " + maxWorkMemory);
             }
             if (maxPendingOutcomeBytes.toBytes() < 1) {
                 throw new IllegalArgumentException("idp.push.engine.max-pending-outcome-bytes must be > 0, was "

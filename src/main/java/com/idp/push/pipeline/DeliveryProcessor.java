@@ -56,10 +56,12 @@ public final class DeliveryProcessor {
     private final DeliveryMetrics metrics;
     private final Clock clock;
     private final int maxLoggedRequestBodyBytes;
+    private final WorkMemory work;
 
     DeliveryProcessor(WebhookRegistry registry, RequestFactory requests, HttpSender sender, EndpointGuards guards,
             OutcomeClassifier classifier, PipelineTopics topics, PipelineCodec codec, OutboundProducer producer,
-            DeliveryMetrics metrics, Clock clock, int maxLoggedRequestBodyBytes) {
+            DeliveryMetrics metrics, Clock clock, int maxLoggedRequestBodyBytes, WorkMemory work) {
+        this.work = work;
         this.registry = registry;
         this.requests = requests;
         this.sender = sender;
@@ -114,8 +116,12 @@ public final class DeliveryProcessor {
             // e.g. an unusable signing secret: a configuration problem no retry can fix
             return unsent(delivery, Exchange.Failure.INVALID_REQUEST, "request could not be built: " + e.getMessage(), started);
         }
+        // the body is held from here until its exchange ends, waiting for a slot included
+        long bodyBytes = request.body().length;
+        work.reserve(bodyBytes);
         return guards.admitWaiting(webhook.id(), webhook.url().toString())
-                .thenCompose(admission -> send(webhook.id(), delivery, request, admission, started));
+                .thenCompose(admission -> send(webhook.id(), delivery, request, admission, started))
+                .whenComplete((result, error) -> work.release(bodyBytes));
     }
 
     private CompletableFuture<AttemptResult> send(String webhookId, Delivery delivery, DeliveryRequest request,

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
 import org.springframework.context.annotation.Configuration;
 
 import com.idp.push.config.ConsumerGroupProperties;
@@ -122,6 +123,23 @@ class PipelineConfiguration {
     }
 
     @Bean
+    WorkMemory workMemory(PushProperties properties, MeterRegistry meters) {
+        DataSize configured = properties.engine().maxWorkMemory();
+        WorkMemory work = new WorkMemory(configured != null ? configured.toBytes()
+                : WorkMemory.defaultBudget(Runtime.getRuntime().maxMemory()));
+        Gauge.builder("idp.push.engine.work.memory", work, WorkMemory::heldBytes)
+                .description("Bytes of events and request bodies the delivery work holds now").baseUnit("bytes")
+                .register(meters);
+        Gauge.builder("idp.push.engine.work.memory.peak", work, WorkMemory::peakBytes)
+                .description("The most bytes of events and request bodies the delivery work held at once since start-up")
+                .baseUnit("bytes").register(meters);
+        Gauge.builder("idp.push.engine.work.memory.max", work, WorkMemory::maxBytes)
+                .description("Budget of the delivery work's bytes (idp.push.engine.max-work-memory)").baseUnit("bytes")
+                .register(meters);
+        return work;
+    }
+
+    @Bean
     DeliveryMetrics deliveryMetrics(MeterRegistry meters) {
         return new DeliveryMetrics(meters);
     }
@@ -129,22 +147,26 @@ class PipelineConfiguration {
     @Bean
     DeliveryProcessor deliveryProcessor(WebhookRegistry registry, PushProperties properties, JsonMapper json,
             HttpSender sender, EndpointGuards guards, PipelineTopics topics, TaskEventParser parser,
-            OutboundProducer producer, DeliveryMetrics metrics, Clock clock) {
+            OutboundProducer producer, DeliveryMetrics metrics, WorkMemory work, Clock clock) {
         RequestFactory requests = new RequestFactory(json, properties.http().timeout(), properties.http().userAgent(),
                 new TemplateLimits((int) properties.templates().maxBodyBytes().toBytes(),
                         properties.templates().maxSectionIterations()));
         return new DeliveryProcessor(registry, requests, sender, guards, new OutcomeClassifier(clock), topics,
-                new PipelineCodec(json, parser), producer, metrics, clock, properties.http().maxLoggedRequestBodyBytes());
+                new PipelineCodec(json, parser), producer, metrics, clock, properties.http().maxLoggedRequestBodyBytes(),
+                work);
     }
 
     @Bean
     PipelineRunner pipelineRunner(PushProperties properties, PipelineTopics topics, WebhookRegistry registry,
             TaskEventParser parser, JsonMapper json, DeliveryProcessor processor, OutboundProducer producer,
-            DeliveryMetrics metrics, KafkaProperties kafka, ConsumerGroupProperties group, MeterRegistry meters, Clock clock) {
+            DeliveryMetrics metrics, WorkMemory work, KafkaProperties kafka, ConsumerGroupProperties group,
+            MeterRegistry meters, Clock clock) {
         GroupMembership membership = new GroupMembership(group);
         RecordRouter router = new RecordRouter(topics, parser, new PipelineCodec(json, parser), registry, processor,
                 producer, metrics, clock);
-        return new PipelineRunner(properties, topics, registry, router, router::setAside, producer::overBudget,
+        // the intake stops while outcomes wait for the broker beyond their budget, or the work in hand holds too much heap
+        return new PipelineRunner(properties, topics, registry, work.counting(router), router::setAside,
+                () -> producer.overBudget() || work.exceeded(),
                 kafka.buildAdminProperties(), clientId -> {
             Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
             config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.engine().groupId());
