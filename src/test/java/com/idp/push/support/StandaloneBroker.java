@@ -38,6 +38,8 @@ public final class StandaloneBroker implements AutoCloseable {
     private final Path log;
     private final int port;
     private Process process;
+    /** Small and quick to start, for fault tests; {@link #asDeployed()} for measurements. */
+    private List<String> jvmFlags = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private StandaloneBroker(Path dir, Path config, Path log, int port) {
         this.dir = dir;
@@ -103,6 +105,17 @@ public final class StandaloneBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the broker with the JVM settings of Kafka's own start script ({@code kafka-server-start.sh}: 1 GB heap,
+     * G1 with 20 ms pause goal, full JIT) instead of the fault tests' small ones: for benchmarks, where the
+     * broker's speed is part of what is measured. Before {@link #start}.
+     */
+    public synchronized StandaloneBroker asDeployed() {
+        jvmFlags = List.of("-Xmx1G", "-Xms1G", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent");
+        return this;
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
@@ -120,9 +133,11 @@ public final class StandaloneBroker implements AutoCloseable {
         if (isAlive()) {
             throw new IllegalStateException("broker already running");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmFlags);
+        // the group coordinator at INFO (fault tests read its expiries); everything else at WARN
+        command.add("-Dlogback.configurationFile=standalone-broker-logback.xml");
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "kafka.Kafka", config.toString()));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
