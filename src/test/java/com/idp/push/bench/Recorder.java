@@ -26,6 +26,8 @@ final class Recorder {
     private final ConcurrentHashMap<String, Long> firstAttemptNs = new ConcurrentHashMap<>();
     private final Samples lateness;
     private volatile long firstProducedNs;
+    /** When the first request of the phase arrived: where throughput of pre-produced events starts. */
+    private final AtomicLong firstReceivedNs = new AtomicLong();
     /** The longest first-attempt latency of the events produced in each second of the phase, in ns. */
     private final java.util.concurrent.atomic.AtomicLongArray worstBySecond = new java.util.concurrent.atomic.AtomicLongArray(600);
 
@@ -57,6 +59,16 @@ final class Recorder {
         return firstProducedNs;
     }
 
+    /** 0 until the first request arrived. */
+    long firstReceivedNs() {
+        return firstReceivedNs.get();
+    }
+
+    /** The last request counted by {@link #measure}, in {@link System#nanoTime()}, or 0. */
+    long lastReceivedNs() {
+        return endpoints.values().stream().mapToLong(e -> e.lastNs.get()).max().orElse(0);
+    }
+
     void received(String taskId, String webhookId, String deliveryId, String attempt, long nowNs) {
         if (taskId == null || webhookId == null || !taskId.startsWith(prefix)) {
             return;
@@ -70,6 +82,7 @@ final class Recorder {
         if (index < 0 || index >= producedNs.length) {
             return;
         }
+        firstReceivedNs.compareAndSet(0, nowNs);
         Endpoint endpoint = endpoints.computeIfAbsent(webhookId, id -> new Endpoint(perEndpointCapacity));
         if ("1".equals(attempt)) {
             endpoint.received(nowNs, producedNs[index] == 0 ? -1 : nowNs - producedNs[index]);

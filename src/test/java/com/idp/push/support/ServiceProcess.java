@@ -47,7 +47,17 @@ public final class ServiceProcess implements AutoCloseable {
      * @param prefix names the topics ({@code <prefix>.task.completed}, {@code <prefix>.retry-1s}, …) and the groups
      * @param properties extra Spring properties, e.g. retry delays
      */
-    public record Settings(String prefix, String maxHeap, Map<String, String> properties) {
+    public record Settings(String prefix, String maxHeap, Map<String, String> properties, List<String> jvmFlags) {
+
+        /** For tests: C1 only, which starts faster and is enough for what they check. */
+        public static final List<String> TEST_JVM = List.of("-XX:TieredStopAtLevel=1");
+        /** As the image runs it (Dockerfile): the JVM's own JIT and collector, exit on OutOfMemoryError. */
+        public static final List<String> DEPLOYED_JVM = List.of();
+
+        public Settings(String prefix, String maxHeap, Map<String, String> properties) {
+            this(prefix, maxHeap, properties, TEST_JVM);
+        }
+
         public String inputTopic() {
             return prefix + ".task.completed";
         }
@@ -61,7 +71,16 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Process ids of every instance this JVM started (a benchmark tells them from its other child processes). */
+    private static final java.util.Set<Long> PIDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Whether the process is an instance this JVM started. */
+    public static boolean isService(long pid) {
+        return PIDS.contains(pid);
+    }
+
     private ServiceProcess(Process process, int port, Path log) {
+        PIDS.add(process.pid());
         this.process = process;
         this.port = port;
         this.log = log;
@@ -95,8 +114,9 @@ public final class ServiceProcess implements AutoCloseable {
         p.put("management.endpoint.health.show-details", "always");
         p.putAll(settings.properties());
 
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + settings.maxHeap(), "-XX:+ExitOnOutOfMemoryError",
-                "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + settings.maxHeap(), "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(settings.jvmFlags());
+        command.addAll(List.of("-jar", jar().toString()));
         p.forEach((k, v) -> command.add("--" + k + "=" + v));
         Path log = Path.of("target", "service-" + name + ".log").toAbsolutePath();
         try {
