@@ -65,6 +65,11 @@ public final class DeployedBenchmark {
                 "idp.push.topics.partitions", Integer.toString(PARTITIONS),
                 "idp.push.engine.poll-timeout", "500", // the shipped value (ServiceProcess sets 100 for tests)
                 "idp.push.webhooks.refresh-interval", "1000"));
+        for (String setting : System.getProperty("bench.service.properties", "").split(",")) {
+            if (setting.contains("=")) { // e.g. idp.push.engine.consumers=2, to measure a setting against the default
+                properties.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+            }
+        }
         List<String> jvm = new ArrayList<>(ServiceProcess.Settings.DEPLOYED_JVM);
         String extra = System.getProperty("bench.service.jvm", "").trim();
         if (!extra.isEmpty()) {
