@@ -129,6 +129,7 @@ public final class DeployedBenchmark {
             use = new MachineUse();
             source.produce(settings.inputTopic(), warm, RULE, WARM, 0);
             row("S1 warm: " + WARM + " events after " + WARM + " of warm-up", warm, WARM, awaitAll(warm, WARM), cpu, service, use);
+            printWaits(service);
 
             Recorder paced = new Recorder("DPACED-", PACED_RATE * PACED_SECONDS, 0, 1);
             receiver.recordInto(paced);
@@ -160,6 +161,19 @@ public final class DeployedBenchmark {
                 all ? "" : " (only " + deliveries + " of " + events + ")", cpuPerDelivery(service, cpuBeforeNs, deliveries),
                 use.since(deliveries)));
         System.out.println("[deployed] " + rows.get(rows.size() - 1));
+    }
+
+    /**
+     * The service's own account of what held it up after the warm burst: backpressure pauses, outcomes waiting
+     * for the broker, work memory, and the Kafka clients' fetch and produce latencies.
+     */
+    private static void printWaits(ServiceProcess service) {
+        List<String> prefixes = List.of("idp_push_engine_backpressure", "idp_push_outcomes_pending", "idp_push_engine_work_memory_peak",
+                "kafka_consumer_fetch_manager_fetch_latency_avg", "kafka_consumer_fetch_manager_records_per_request_avg",
+                "kafka_consumer_fetch_manager_fetch_rate", "kafka_producer_request_latency_avg", "kafka_producer_record_queue_time_avg",
+                "kafka_producer_batch_size_avg", "kafka_producer_records_per_request_avg", "kafka_producer_request_rate");
+        service.metrics().lines().filter(l -> !l.startsWith("#") && prefixes.stream().anyMatch(l::startsWith))
+                .forEach(l -> System.out.println("[deployed] after warm: " + l));
     }
 
     /** For events produced while the service runs, from the first produced; for waiting ones, the first received. */

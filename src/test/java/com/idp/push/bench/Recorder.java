@@ -206,9 +206,13 @@ final class Recorder {
         }
 
         Samples plus(Samples other) {
-            Samples sum = new Samples(size() + other.size());
-            System.arraycopy(values, 0, sum.values, 0, size());
-            System.arraycopy(other.values, 0, sum.values, size(), other.size());
+            // each size read once: samples go on arriving while a test measures (MemoryBoundIT polls), and a size
+            // read again for the copy could be larger than the one the sum was made for
+            int mine = size();
+            int theirs = other.size();
+            Samples sum = new Samples(mine + theirs);
+            System.arraycopy(values, 0, sum.values, 0, mine);
+            System.arraycopy(other.values, 0, sum.values, mine, theirs);
             sum.size.set(sum.values.length);
             return sum;
         }
