@@ -115,9 +115,8 @@ public final class DeployedBenchmark {
             source.produce(settings.inputTopic(), cold, RULE, COLD, 0);
             service = ServiceProcess.start(settings, "dbench-2");
             service.awaitConsuming(Duration.ofSeconds(120));
-            long cpuBefore = cpuNs(service); // after start-up; the first deliveries may overlap it by a little
-            MachineUse use = new MachineUse();
-            row("S1 cold: " + COLD + " events waiting, fresh JVM", cold, COLD, awaitAll(cold, COLD), cpuBefore, service, use);
+            PhaseCpu cpu = new PhaseCpu(service); // after start-up; the first deliveries may overlap it by a little
+            row("S1 cold: " + COLD + " events waiting, fresh JVM", cold, COLD, awaitAll(cold, COLD), cpu);
 
             Recorder warmUp = new Recorder("DWARMUP-", WARM, 0, 1);
             receiver.recordInto(warmUp);
@@ -125,22 +124,20 @@ public final class DeployedBenchmark {
             awaitAll(warmUp, WARM);
             Recorder warm = new Recorder("DWARM-", WARM, 0, 1);
             receiver.recordInto(warm);
-            long cpu = cpuNs(service);
-            use = new MachineUse();
+            cpu = new PhaseCpu(service);
             source.produce(settings.inputTopic(), warm, RULE, WARM, 0);
-            row("S1 warm: " + WARM + " events after " + WARM + " of warm-up", warm, WARM, awaitAll(warm, WARM), cpu, service, use);
+            row("S1 warm: " + WARM + " events after " + WARM + " of warm-up", warm, WARM, awaitAll(warm, WARM), cpu);
             printWaits(service);
 
             Recorder paced = new Recorder("DPACED-", PACED_RATE * PACED_SECONDS, 0, 1);
             receiver.recordInto(paced);
-            cpu = cpuNs(service);
-            use = new MachineUse();
+            cpu = new PhaseCpu(service);
             source.produce(settings.inputTopic(), paced, RULE, PACED_RATE * PACED_SECONDS, PACED_RATE);
             boolean all = awaitAll(paced, PACED_RATE * PACED_SECONDS);
             Recorder.Measured latency = paced.measure(null, Set.of());
-            rows.add(String.format(Locale.ROOT, "| S1 paced at %,d/s for %d s | %s | p50 %.1f ms, p99 %.1f ms | %s | %s |",
+            rows.add(String.format(Locale.ROOT, "| S1 paced at %,d/s for %d s | %s | p50 %.1f ms, p99 %.1f ms | %s |",
                     PACED_RATE, PACED_SECONDS, all ? "all delivered" : "NOT all delivered", latency.p50Ms(), latency.p99Ms(),
-                    cpuPerDelivery(service, cpu, latency.deliveries()), use.since(latency.deliveries())));
+                    cpu.cells(latency.deliveries())));
             service.stop(); // gracefully: a flight recording asked for with bench.service.jvm is written on exit
         } finally {
             service.close();
@@ -153,13 +150,11 @@ public final class DeployedBenchmark {
         rows.forEach(r -> System.out.println("[deployed] " + r));
     }
 
-    private void row(String name, Recorder recorder, int events, boolean all, long cpuBeforeNs, ServiceProcess service,
-            MachineUse use) {
+    private void row(String name, Recorder recorder, int events, boolean all, PhaseCpu cpu) {
         long deliveries = recorder.received(Set.of());
         double seconds = (recorder.lastReceivedNs() - Math.min(recorder.firstReceivedNs(), firstProducedOrReceived(recorder))) / 1e9;
-        rows.add(String.format(Locale.ROOT, "| %s | %,.0f/s%s | – | %s | %s |", name, deliveries / seconds,
-                all ? "" : " (only " + deliveries + " of " + events + ")", cpuPerDelivery(service, cpuBeforeNs, deliveries),
-                use.since(deliveries)));
+        rows.add(String.format(Locale.ROOT, "| %s | %,.0f/s%s | – | %s |", name, deliveries / seconds,
+                all ? "" : " (only " + deliveries + " of " + events + ")", cpu.cells(deliveries)));
         System.out.println("[deployed] " + rows.get(rows.size() - 1));
     }
 
@@ -183,38 +178,35 @@ public final class DeployedBenchmark {
         return produced < received && received - produced < TimeUnit.SECONDS.toNanos(5) ? produced : received;
     }
 
-    private String cpuPerDelivery(ServiceProcess service, long cpuBeforeNs, long deliveries) {
-        double ms = (cpuNs(service) - cpuBeforeNs) / 1e6 / Math.max(1, deliveries);
-        return String.format(Locale.ROOT, "%.3f ms", ms);
-    }
-
-    /** What the whole machine did during a phase: busy cores, and the broker's share. */
-    private final class MachineUse {
-        private final long[] start = MachineCpu.read();
+    /** Where the machine's CPU went over a phase: busy cores, and each process's CPU per delivery. */
+    private final class PhaseCpu {
+        private final ServiceProcess service;
+        private final CpuMeter machine = new CpuMeter().start();
+        private final long serviceStart;
         private final long brokerStart = cpuNs(broker.pid());
         private final long benchStart = cpuNs(ProcessHandle.current().pid());
         private final long databaseStart = databaseCpuNs();
 
-        String since(long deliveries) {
-            long[] end = MachineCpu.read();
-            double busy = MachineCpu.busyCores(start, end);
-            double n = Math.max(1, deliveries) * 1e6;
-            return String.format(Locale.ROOT, "%.2f of %d cores busy; ms/delivery: broker %.3f, Postgres %.3f,"
-                    + " load generator and receiver %.3f", busy, Runtime.getRuntime().availableProcessors(),
-                    (cpuNs(broker.pid()) - brokerStart) / n, (databaseCpuNs() - databaseStart) / n,
-                    (cpuNs(ProcessHandle.current().pid()) - benchStart) / n);
+        PhaseCpu(ServiceProcess service) {
+            this.service = service;
+            this.serviceStart = cpuNs(service.pid());
         }
 
-        /** The embedded PostgreSQL: its server processes (daemonised by pg_ctl, so not this JVM's children). */
-        private long databaseCpuNs() {
-            return ProcessHandle.allProcesses()
-                    .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                    .mapToLong(p -> cpuNs(p.pid())).sum();
+        /** "service ms/delivery | machine" cells of a row. */
+        String cells(long deliveries) {
+            double n = Math.max(1, deliveries) * 1e6;
+            return String.format(Locale.ROOT, "%.3f ms | %.2f of %d cores busy; ms/delivery: broker %.3f, Postgres %.3f,"
+                    + " load generator and receiver %.3f", (cpuNs(service.pid()) - serviceStart) / n, machine.stop().machine(),
+                    Runtime.getRuntime().availableProcessors(), (cpuNs(broker.pid()) - brokerStart) / n,
+                    (databaseCpuNs() - databaseStart) / n, (cpuNs(ProcessHandle.current().pid()) - benchStart) / n);
         }
     }
 
-    private static long cpuNs(ServiceProcess service) {
-        return cpuNs(service.pid());
+    /** The embedded PostgreSQL: its server processes (daemonised by pg_ctl, so not this JVM's children). */
+    private static long databaseCpuNs() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .mapToLong(p -> cpuNs(p.pid())).sum();
     }
 
     private static long cpuNs(long pid) {

@@ -71,16 +71,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Process ids of every instance this JVM started (a benchmark tells them from its other child processes). */
-    private static final java.util.Set<Long> PIDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** Whether the process is an instance this JVM started. */
-    public static boolean isService(long pid) {
-        return PIDS.contains(pid);
-    }
-
     private ServiceProcess(Process process, int port, Path log) {
-        PIDS.add(process.pid());
         this.process = process;
         this.port = port;
         this.log = log;
