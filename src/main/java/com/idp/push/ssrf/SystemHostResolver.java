@@ -53,21 +53,30 @@ public final class SystemHostResolver implements HostResolver, AutoCloseable {
         if (running != null) {
             return running.copy(); // a copy: no caller can complete or cancel another's lookup
         }
-        fresh.whenComplete((addresses, error) -> inFlight.remove(host, fresh));
         try {
             executor.execute(() -> {
                 try {
-                    fresh.complete(List.of(lookup.addresses(host)));
+                    List<InetAddress> addresses = List.of(lookup.addresses(host));
+                    finish(host, fresh).complete(addresses);
                 } catch (UnknownHostException e) {
-                    fresh.completeExceptionally(e);
+                    finish(host, fresh).completeExceptionally(e);
                 } catch (RuntimeException e) {
-                    fresh.completeExceptionally(unknown(host + ": " + e.getMessage(), e));
+                    finish(host, fresh).completeExceptionally(unknown(host + ": " + e.getMessage(), e));
                 }
             });
         } catch (RejectedExecutionException e) {
-            fresh.completeExceptionally(unknown(host + ": too many DNS lookups pending", e));
+            finish(host, fresh).completeExceptionally(unknown(host + ": too many DNS lookups pending", e));
         }
         return fresh.copy();
+    }
+
+    /**
+     * Ends the sharing before the answer is handed out: a caller woken by this lookup that asks again at once
+     * must start a new lookup, not join the finished one (a completion callback would run after the waiters').
+     */
+    private CompletableFuture<List<InetAddress>> finish(String host, CompletableFuture<List<InetAddress>> lookup) {
+        inFlight.remove(host, lookup);
+        return lookup;
     }
 
     private static UnknownHostException unknown(String message, Throwable cause) {

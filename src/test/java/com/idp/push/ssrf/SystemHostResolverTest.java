@@ -49,6 +49,21 @@ class SystemHostResolverTest {
         }
     }
 
+    @Test
+    void aCallerWokenByALookupThatAsksAgainAtOnceStartsANewLookup() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        try (SystemHostResolver resolver = new SystemHostResolver(1, host -> {
+            lookups.incrementAndGet();
+            return new InetAddress[] {ADDRESS};
+        })) {
+            // the dependent runs on the lookup thread the moment the answer is handed out
+            resolver.resolve("again.example").thenCompose(first -> resolver.resolve("again.example"))
+                    .get(2, TimeUnit.SECONDS);
+
+            assertThat(lookups).as("the second ask did not join the finished lookup").hasValue(2);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
