@@ -1,11 +1,15 @@
 package com.idp.push.pipeline;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.TopicPartition;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +26,12 @@ final class BackpressureMeter {
     /** For loops built without metrics (tests of the loop alone). */
     static final BackpressureMeter NONE = new BackpressureMeter(null, ConsumerLoop::monotonicMillis);
 
+    /** An episode that lasts this long is logged with the limit that started it. */
+    static final long LOGGED_AFTER_MS = 1_000;
+    private static final Logger log = LoggerFactory.getLogger(BackpressureMeter.class);
+
     private final Map<TopicPartition, Long> sinceMs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, String> reasons = new ConcurrentHashMap<>();
     private final Timer episodes;
     private final LongSupplier clock;
 
@@ -32,22 +41,37 @@ final class BackpressureMeter {
             this.episodes = null;
             return;
         }
+        // buckets so that episodes over a bound can be counted (alerts, tests), not only the decaying maximum
         this.episodes = Timer.builder("idp.push.engine.backpressure")
-                .description("Time a partition stayed paused because its in-flight limits were reached").register(meters);
+                .description("Time a partition stayed paused because its in-flight limits were reached")
+                .serviceLevelObjectives(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                        Duration.ofSeconds(5), Duration.ofSeconds(30))
+                .register(meters);
         Gauge.builder("idp.push.engine.backpressure.oldest", this, BackpressureMeter::oldestSeconds)
                 .description("Seconds the partition paused longest by backpressure, now, has been paused (0 when none)")
                 .baseUnit("seconds").register(meters);
     }
 
-    void started(TopicPartition partition, long nowMs) {
-        sinceMs.putIfAbsent(partition, nowMs);
+    /** @param reason which limits were reached, logged if the episode lasts */
+    void started(TopicPartition partition, long nowMs, String reason) {
+        if (sinceMs.putIfAbsent(partition, nowMs) == null) {
+            reasons.put(partition, reason);
+        }
     }
 
     /** The partition may take records again, or is no longer this instance's. */
     void ended(TopicPartition partition, long nowMs) {
         Long since = sinceMs.remove(partition);
-        if (since != null && episodes != null) {
-            episodes.record(Math.max(0, nowMs - since), TimeUnit.MILLISECONDS);
+        String reason = reasons.remove(partition);
+        if (since == null) {
+            return;
+        }
+        long pausedMs = Math.max(0, nowMs - since);
+        if (episodes != null) {
+            episodes.record(pausedMs, TimeUnit.MILLISECONDS);
+        }
+        if (pausedMs >= LOGGED_AFTER_MS) {
+            log.info("{} was paused {} ms by backpressure; when it paused: {}", partition, pausedMs, reason);
         }
     }
 

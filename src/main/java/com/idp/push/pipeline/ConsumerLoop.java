@@ -157,7 +157,7 @@ final class ConsumerLoop implements Runnable {
                 applyPauses(now);
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPollTimeout(now));
                 dispatch(records);
-                inFlight = partitions.values().stream().mapToInt(s -> s.runningDeliveries.get()).sum();
+                inFlight = partitions.values().stream().mapToInt(s -> s.running.all()).sum();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -212,7 +212,7 @@ final class ConsumerLoop implements Runnable {
             track(state, state.tracker.dispatched(record), (Dispatch.Started) dispatch);
             if (limits.full(state)) {
                 state.backpressured = true;
-                backpressure.started(state.partition, clock.getAsLong());
+                backpressure.started(state.partition, clock.getAsLong(), limits.describe(state));
                 return;
             }
         }
@@ -223,9 +223,7 @@ final class ConsumerLoop implements Runnable {
     }
 
     private void track(PartitionState state, OffsetTracker.Entry entry, Dispatch.Started started) {
-        state.runningDeliveries.addAndGet(started.deliveries().size());
-        started.deliveries().forEach(delivery ->
-                delivery.whenComplete((ignored, error) -> state.runningDeliveries.decrementAndGet()));
+        started.deliveries().forEach(state.running::started);
         started.done().whenComplete(
                 (ignored, error) -> completions.add(new Completion(state, entry, error, false)));
     }
@@ -471,7 +469,7 @@ final class ConsumerLoop implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
             for (TopicPartition partition : assigned) {
-                partitions.putIfAbsent(partition, new PartitionState(partition));
+                partitions.putIfAbsent(partition, new PartitionState(partition, limits));
             }
             log.info("Partitions assigned: {}", assigned);
         }

@@ -3,7 +3,6 @@ package com.idp.push.pipeline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -20,8 +19,8 @@ final class PartitionState {
     final OffsetTracker tracker = new OffsetTracker();
     /** Held from assignment to revocation; the work of this partition's records produces outcomes only under it. */
     final PartitionLease lease = new PartitionLease();
-    /** Deliveries of this partition's records still running; decremented by each as it completes, on any thread. */
-    final AtomicInteger runningDeliveries = new AtomicInteger();
+    /** Deliveries of this partition's records still running, as its running budget counts them. */
+    final RunningDeliveries running;
     /** Monotonic ms before which the partition stays paused (a delay record not due). */
     long resumeAtMs;
     boolean backpressured;
@@ -35,8 +34,9 @@ final class PartitionState {
     boolean paused;
     long committed = -1;
 
-    PartitionState(TopicPartition partition) {
+    PartitionState(TopicPartition partition, InFlightLimits limits) {
         this.partition = partition;
+        this.running = new RunningDeliveries(limits.maxRunning());
     }
 
     boolean shouldPause(long nowMs) {

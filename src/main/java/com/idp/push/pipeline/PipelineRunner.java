@@ -137,8 +137,8 @@ final class PipelineRunner implements SmartLifecycle {
         }
         consuming = true;
         Gauge.builder("idp.push.in.flight", loops, all -> all.stream().mapToInt(ConsumerLoop::inFlight).sum())
-                .description("Records whose deliveries are running").register(meters);
-        log.info("Delivery engine consuming {} with {} consumer(s), up to {} records in flight per partition",
+                .description("Deliveries running (a record counts once per webhook it fans out to)").register(meters);
+        log.info("Delivery engine consuming {} with {} consumer(s), up to {} deliveries in flight per partition",
                 topics.consumerPattern(), engine.consumers(), engine.maxInFlightPerPartition());
     }
 

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,13 +41,12 @@ import com.idp.push.support.StandaloneBroker;
  * three times the CPU per delivery, and with a 10 s warm-up the measured phases fell inside C2's compilation (its
  * thread at 40 % of a core a minute in), on two cores shared with the broker, Postgres, receiver and load generator.
  */
-@Disabled("issue 15, open: one hanging webhook holds its 1,000 bulkhead slots and 1,000 waiters in the partitions'"
-        + " running budget (512 each), so partitions pause for 1.8-3.3 s (bound 2 s); p99 and throughput pass."
-        + " Run it with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
 class HangingEndpointIT {
 
     private static final int DEFAULT_RATE = 300;
     private static final int RATE = Integer.getInteger("hang.rate", DEFAULT_RATE);
+    /** The shipped 6; fewer put more of the hanging webhook's attempts on each partition. */
+    private static final int PARTITIONS = Integer.getInteger("hang.partitions", 6);
     private static final int WARM_UP_SECONDS = 40;
     private static final int ALONE_SECONDS = 15;
     private static final int BESIDE_SECONDS = 40;
@@ -87,7 +85,7 @@ class HangingEndpointIT {
         broker.start(Duration.ofSeconds(60));
         Map<String, String> properties = new java.util.HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", broker.bootstrapServers(),
-                "idp.push.topics.partitions", "6",
+                "idp.push.topics.partitions", Integer.toString(PARTITIONS),
                 "idp.push.engine.poll-timeout", "500",
                 "idp.push.webhooks.refresh-interval", "1000"));
         if (SLOW_CALL_AFTER != null) {
@@ -111,31 +109,35 @@ class HangingEndpointIT {
             String hanging = "WH_" + run + "_HANG";
             createWebhook(hanging, hangingHost.url("hang", hanging), rule, timeoutMs);
             awaitDelivered(source, settings, rule, "J", 10, HEALTHY + 1, none, Duration.ofSeconds(30));
-            long pauseBefore = longestPauseMs.get();
+            // episodes of the phase only: the timer's maximum also covers the warm-up, where a cold JVM pauses too
+            long longBefore = pausesOverTwoSeconds();
+            long pausesBefore = (long) metric("idp_push_engine_backpressure_seconds_count");
             Thread sampler = startSampler();
             Recorder.Measured beside = phase(source, settings, rule, "beside", BESIDE_SECONDS, Set.of(hanging));
             sampling.set(false);
             sampler.join(5_000);
+            long longPauses = pausesOverTwoSeconds() - longBefore;
+            long pauses = (long) metric("idp_push_engine_backpressure_seconds_count") - pausesBefore;
             long catchUpMs = commitCatchUpMs(settings);
-            long longestPause = Math.max(longestPauseMs.get(),
-                    (long) (1000 * metric("idp_push_engine_backpressure_seconds_max")));
+            long longestPause = longestPauseMs.get();
 
             double perEndpointAlone = alone.perSecond() / HEALTHY;
             double perEndpointBeside = beside.perSecond() / HEALTHY;
             System.out.printf("[hanging-endpoint] %d events/s to %d webhooks, hanging one's deadline %s, slow-call-after %s:"
                     + " per healthy endpoint %.0f/s alone (p99 %.0f ms), %.0f/s beside one that never answers (%.0f %%, p99 %.0f ms);"
-                    + " longest backpressure pause %d ms (before the hanging one: %d ms); committed offsets caught up %s after"
+                    + " backpressure pauses meanwhile: %d, of which over 2 s: %d, longest seen going on %d ms; committed offsets caught up %s after"
                     + " the last delivery; circuit breaker of the hanging one: %s%n", RATE, HEALTHY + 1,
                     timeoutMs == 0 ? "30 s (shipped)" : timeoutMs / 1000 + " s", SLOW_CALL_AFTER == null ? "shipped" : SLOW_CALL_AFTER,
                     perEndpointAlone, alone.p99Ms(), perEndpointBeside, 100 * perEndpointBeside / perEndpointAlone,
-                    beside.p99Ms(), longestPause, pauseBefore,
+                    beside.p99Ms(), pauses, longPauses, longestPause,
                     catchUpMs < 0 ? "not within " + COMMIT_CATCH_UP_SECONDS + " s" : "in " + catchUpMs + " ms",
                     breakerState(hanging));
 
             assertThat(perEndpointBeside / perEndpointAlone).as("healthy endpoints' throughput beside a hanging one")
                     .isGreaterThanOrEqualTo(0.9);
             assertThat(beside.p99Ms()).as("healthy endpoints' p99 beside a hanging one, ms").isLessThan(1000);
-            assertThat(longestPause).as("longest backpressure pause of a partition, ms").isLessThanOrEqualTo(2000);
+            assertThat(longPauses).as("backpressure pauses of a partition over 2 s beside the hanging one").isZero();
+            assertThat(longestPause).as("longest backpressure pause seen going on, ms").isLessThanOrEqualTo(2000);
             assertThat(catchUpMs).as("ms until the input topic's committed offsets caught up (-1: not within "
                     + COMMIT_CATCH_UP_SECONDS + " s)").isNotNegative();
         }
@@ -198,6 +200,15 @@ class HangingEndpointIT {
     private String breakerState(String webhook) {
         return service.metrics().lines().filter(l -> l.startsWith("resilience4j_circuitbreaker_state{") && l.contains(webhook)
                 && l.endsWith(" 1.0")).map(l -> l.replaceAll(".*state=\"([^\"]+)\".*", "$1")).findFirst().orElse("?");
+    }
+
+    /** Backpressure episodes that ended after more than 2 s, since the service started. */
+    private long pausesOverTwoSeconds() {
+        String upToTwoSeconds = "le=\"2.0\"";
+        double withinTwoSeconds = service.metrics().lines()
+                .filter(l -> l.startsWith("idp_push_engine_backpressure_seconds_bucket{") && l.contains(upToTwoSeconds))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return (long) (metric("idp_push_engine_backpressure_seconds_count") - withinTwoSeconds);
     }
 
     /** The largest sample of a meter (tags or none), or 0 when the service does not answer. */
