@@ -157,7 +157,7 @@ final class ConsumerLoop implements Runnable {
                 applyPauses(now);
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPollTimeout(now));
                 dispatch(records);
-                inFlight = partitions.values().stream().mapToInt(s -> s.running.all()).sum();
+                inFlight = partitions.values().stream().mapToInt(s -> s.runningDeliveries.get()).sum();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -223,7 +223,9 @@ final class ConsumerLoop implements Runnable {
     }
 
     private void track(PartitionState state, OffsetTracker.Entry entry, Dispatch.Started started) {
-        started.deliveries().forEach(state.running::started);
+        state.runningDeliveries.addAndGet(started.deliveries().size());
+        started.deliveries().forEach(delivery ->
+                delivery.whenComplete((ignored, error) -> state.runningDeliveries.decrementAndGet()));
         started.done().whenComplete(
                 (ignored, error) -> completions.add(new Completion(state, entry, error, false)));
     }
@@ -469,7 +471,7 @@ final class ConsumerLoop implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
             for (TopicPartition partition : assigned) {
-                partitions.putIfAbsent(partition, new PartitionState(partition, limits));
+                partitions.putIfAbsent(partition, new PartitionState(partition));
             }
             log.info("Partitions assigned: {}", assigned);
         }

@@ -14,25 +14,11 @@ sealed interface Dispatch {
      *        in-flight limit counts running deliveries, so a record fanned out to ten webhooks is ten
      *        requests while they run, and one that waits on a slow endpoint is one
      */
-    record Started(CompletableFuture<?> done, List<Running> deliveries) implements Dispatch {
+    record Started(CompletableFuture<?> done, List<? extends CompletableFuture<?>> deliveries) implements Dispatch {
 
-        /** Work for no particular webhook (a set-aside copy, a requeue, a record with nothing to deliver). */
         Started(CompletableFuture<?> done) {
-            this(done, List.of(new Running(null, done)));
+            this(done, List.of(done));
         }
-
-        /** One delivery to one webhook (a record of a delay or replay topic). */
-        static Started of(String webhookId, CompletableFuture<?> done) {
-            return new Started(done, List.of(new Running(webhookId, done)));
-        }
-    }
-
-    /**
-     * One running delivery.
-     *
-     * @param webhookId whose it is, or null for work that is no webhook's
-     */
-    record Running(String webhookId, CompletableFuture<?> done) {
     }
 
     /** A delay-topic record that must not be attempted before {@code dueAt}; nothing was done. */

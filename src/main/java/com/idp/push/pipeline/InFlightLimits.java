@@ -10,8 +10,7 @@ package com.idp.push.pipeline;
  * again, so it is kept large enough that one slow endpoint holding a record at the head of the window
  * does not stall the partition, and small enough to bound the duplicates of a crash.
  *
- * @param maxRunning deliveries running (a record counts once per webhook it fanned out to; one webhook's count
- *        up to a quarter of this, see {@link RunningDeliveries})
+ * @param maxRunning deliveries running (a record counts once per webhook it fanned out to)
  * @param maxUncommitted records dispatched but not yet safe to commit (running or completed out of order)
  * @param maxRunningBytes bytes of running records (one record always fits, however large)
  */
@@ -26,22 +25,22 @@ record InFlightLimits(int maxRunning, int maxUncommitted, long maxRunningBytes) 
 
     boolean full(PartitionState partition) {
         OffsetTracker window = partition.tracker;
-        return partition.running.count() >= maxRunning || window.size() >= maxUncommitted
+        return partition.runningDeliveries.get() >= maxRunning || window.size() >= maxUncommitted
                 || window.runningBytes() >= maxRunningBytes;
     }
 
     /** The limits reached and the figures behind them, for a log line. */
     String describe(PartitionState partition) {
         OffsetTracker window = partition.tracker;
-        return partition.running.count() + " deliveries counted of " + maxRunning + " (" + partition.running.all()
-                + " running), " + window.size() + " records uncommitted of " + maxUncommitted + ", "
-                + window.runningBytes() + " bytes running of " + maxRunningBytes;
+        return partition.runningDeliveries.get() + " deliveries running of " + maxRunning + ", " + window.size()
+                + " records uncommitted of " + maxUncommitted + ", " + window.runningBytes() + " bytes running of "
+                + maxRunningBytes;
     }
 
     /** Resumes at three quarters, so a partition does not flap between paused and resumed on every record. */
     boolean drained(PartitionState partition) {
         OffsetTracker window = partition.tracker;
-        return partition.running.count() <= maxRunning * 3 / 4 && window.size() <= maxUncommitted * 3 / 4
+        return partition.runningDeliveries.get() <= maxRunning * 3 / 4 && window.size() <= maxUncommitted * 3 / 4
                 && window.runningBytes() <= maxRunningBytes * 3 / 4;
     }
 }

@@ -3,6 +3,7 @@ package com.idp.push.pipeline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -19,8 +20,8 @@ final class PartitionState {
     final OffsetTracker tracker = new OffsetTracker();
     /** Held from assignment to revocation; the work of this partition's records produces outcomes only under it. */
     final PartitionLease lease = new PartitionLease();
-    /** Deliveries of this partition's records still running, as its running budget counts them. */
-    final RunningDeliveries running;
+    /** Deliveries of this partition's records still running; decremented by each as it completes, on any thread. */
+    final AtomicInteger runningDeliveries = new AtomicInteger();
     /** Monotonic ms before which the partition stays paused (a delay record not due). */
     long resumeAtMs;
     boolean backpressured;
@@ -34,9 +35,8 @@ final class PartitionState {
     boolean paused;
     long committed = -1;
 
-    PartitionState(TopicPartition partition, InFlightLimits limits) {
+    PartitionState(TopicPartition partition) {
         this.partition = partition;
-        this.running = new RunningDeliveries(limits.maxRunning());
     }
 
     boolean shouldPause(long nowMs) {

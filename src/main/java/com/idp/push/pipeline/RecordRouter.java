@@ -59,7 +59,7 @@ final class RecordRouter implements RecordHandler {
             return intake(record, lease);
         }
         if (topic.equals(topics.replay())) {
-            return replay(record, lease);
+            return new Dispatch.Started(replay(record, lease));
         }
         OptionalLong delaySeconds = topics.retryPolicy().delaySecondsOf(topic);
         if (delaySeconds.isPresent()) {
@@ -79,7 +79,7 @@ final class RecordRouter implements RecordHandler {
                 }
                 return new Dispatch.Started(requeue(record, due.at(), lease));
             }
-            return retry(record, lease);
+            return new Dispatch.Started(retry(record, lease));
         }
         return new Dispatch.Started(invalid(record, "unexpected-topic", "idp-push does not consume " + topic));
     }
@@ -111,33 +111,28 @@ final class RecordRouter implements RecordHandler {
             return new Dispatch.Started(CompletableFuture.completedFuture(null));
         }
         Instant now = clock.instant();
-        List<Dispatch.Running> deliveries = new ArrayList<>(webhooks.size());
-        CompletableFuture<?>[] done = new CompletableFuture<?>[webhooks.size()];
+        List<CompletableFuture<Void>> deliveries = new ArrayList<>(webhooks.size());
         for (WebhookEntry webhook : webhooks) {
-            CompletableFuture<Void> delivery = processor.process(Delivery.first(event, webhook.id(), now), webhook, "intake", lease);
-            done[deliveries.size()] = delivery;
-            deliveries.add(new Dispatch.Running(webhook.id(), delivery));
+            deliveries.add(processor.process(Delivery.first(event, webhook.id(), now), webhook, "intake", lease));
         }
-        return new Dispatch.Started(CompletableFuture.allOf(done), deliveries);
+        return new Dispatch.Started(CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new)), deliveries);
     }
 
-    private Dispatch.Started retry(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
+    private CompletableFuture<?> retry(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
         Decoded<Delivery> decoded = codec.decodeDelivery(record.value());
         if (decoded instanceof Decoded.Bad<Delivery> bad) {
-            return new Dispatch.Started(invalid(record, bad.reason(), bad.detail()));
+            return invalid(record, bad.reason(), bad.detail());
         }
-        Delivery delivery = ((Decoded.Ok<Delivery>) decoded).value();
-        return Dispatch.Started.of(delivery.webhookId(), processor.process(delivery, record.topic(), lease));
+        return processor.process(((Decoded.Ok<Delivery>) decoded).value(), record.topic(), lease);
     }
 
-    private Dispatch.Started replay(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
+    private CompletableFuture<?> replay(ConsumerRecord<byte[], byte[]> record, PartitionLease lease) {
         Decoded<Delivery> decoded = codec.decodeReplay(record.value(),
                 Delivery.replayChain(record.topic(), record.partition(), record.offset()));
         if (decoded instanceof Decoded.Bad<Delivery> bad) {
-            return new Dispatch.Started(invalid(record, bad.reason(), bad.detail()));
+            return invalid(record, bad.reason(), bad.detail());
         }
-        Delivery delivery = ((Decoded.Ok<Delivery>) decoded).value();
-        return Dispatch.Started.of(delivery.webhookId(), processor.process(delivery, "replay", lease));
+        return processor.process(((Decoded.Ok<Delivery>) decoded).value(), "replay", lease);
     }
 
     private static String dueAtHeader(ConsumerRecord<byte[], byte[]> record) {
