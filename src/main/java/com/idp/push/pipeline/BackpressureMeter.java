@@ -30,8 +30,7 @@ final class BackpressureMeter {
     static final long LOGGED_AFTER_MS = 1_000;
     private static final Logger log = LoggerFactory.getLogger(BackpressureMeter.class);
 
-    private final Map<TopicPartition, Long> sinceMs = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, String> reasons = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Episode> going = new ConcurrentHashMap<>();
     private final Timer episodes;
     private final LongSupplier clock;
 
@@ -54,29 +53,30 @@ final class BackpressureMeter {
 
     /** @param reason which limits were reached, logged if the episode lasts */
     void started(TopicPartition partition, long nowMs, String reason) {
-        if (sinceMs.putIfAbsent(partition, nowMs) == null) {
-            reasons.put(partition, reason);
-        }
+        going.putIfAbsent(partition, new Episode(nowMs, reason));
     }
 
     /** The partition may take records again, or is no longer this instance's. */
     void ended(TopicPartition partition, long nowMs) {
-        Long since = sinceMs.remove(partition);
-        String reason = reasons.remove(partition);
-        if (since == null) {
+        Episode episode = going.remove(partition);
+        if (episode == null) {
             return;
         }
-        long pausedMs = Math.max(0, nowMs - since);
+        long pausedMs = Math.max(0, nowMs - episode.sinceMs());
         if (episodes != null) {
             episodes.record(pausedMs, TimeUnit.MILLISECONDS);
         }
         if (pausedMs >= LOGGED_AFTER_MS) {
-            log.info("{} was paused {} ms by backpressure; when it paused: {}", partition, pausedMs, reason);
+            log.info("{} was paused {} ms by backpressure; when it paused: {}", partition, pausedMs, episode.reason());
         }
     }
 
     double oldestSeconds() {
         long now = clock.getAsLong();
-        return sinceMs.values().stream().mapToLong(since -> now - since).max().orElse(0) / 1000.0;
+        return going.values().stream().mapToLong(episode -> now - episode.sinceMs()).max().orElse(0) / 1000.0;
+    }
+
+    /** A pause going on: since when, and the limits reached when it began. */
+    private record Episode(long sinceMs, String reason) {
     }
 }
