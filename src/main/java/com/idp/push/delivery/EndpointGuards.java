@@ -206,7 +206,7 @@ public final class EndpointGuards {
     /** Whether an attempt may start. */
     public sealed interface Admission {
 
-        /** Call {@link Pass#done} exactly once when the attempt has its outcome. */
+        /** Call {@link Pass#done} exactly once when the attempt has its outcome, or {@link Pass#unused} when nothing was sent. */
         record Admitted(Pass pass) implements Admission {
         }
 
@@ -290,6 +290,15 @@ public final class EndpointGuards {
                 // not on the timer's thread, nor inside the breaker's state transition
                 HAND_OFF.execute(() -> givenUp.complete(timeout));
             }
+        }
+
+        /**
+         * Nothing was sent with this pass (the request could not be built): frees its slot without telling the
+         * breaker anything, since the endpoint was not asked. Instead of {@link #done}.
+         */
+        public void unused() {
+            giveBack();
+            guards.handOutSlots(guard);
         }
 
         /** A slot taken for a waiter that no longer wants it: free it without telling the breaker anything. */

@@ -87,17 +87,32 @@ public final class DeliveryProcessor {
             return lease.produceIfHeld(() ->
                     deadLetter(delivery, delivery.retry(), delivery.attempt() - 1, reason, null, "webhook-unavailable"));
         }
-        return process(delivery, webhook.get(), stage, lease);
+        return process(delivery, webhook.get(), stage, lease, true);
     }
 
-    /** As {@link #process(Delivery, String, PartitionLease)} with the webhook already looked up (fan-out at intake). */
-    CompletableFuture<Void> process(Delivery delivery, WebhookEntry webhook, String stage, PartitionLease lease) {
-        return attempt(delivery, webhook).thenCompose(result -> route(result, webhook, stage, lease));
+    /**
+     * As {@link #process(Delivery, String, PartitionLease)} with the webhook already looked up (fan-out at intake).
+     *
+     * @param logsEvent whether the attempt log of a first attempt carries the event (stored once per task, so
+     *        that a delivery can later be dead-lettered by task id): one delivery of a fanned-out record is
+     *        enough, and with ten webhooks the other nine copies were nine times the event through the
+     *        producer, the broker and the log sink for nothing
+     */
+    CompletableFuture<Void> process(Delivery delivery, WebhookEntry webhook, String stage, PartitionLease lease,
+            boolean logsEvent) {
+        return attempt(delivery, webhook).thenCompose(result -> route(result, webhook, stage, lease, logsEvent));
     }
 
     /**
      * One attempt, nothing routed: the caller decides what to do with the result. A webhook the registry
      * could not load is an attempt that sends nothing and fails naming the problem ({@link UnloadableAttempt}).
+     *
+     * <p>The endpoint admits the attempt before its request is built: an attempt its circuit breaker refuses
+     * (or its bulkhead, after the slot wait) sends nothing, so it renders and signs nothing either. Behind a
+     * dead endpoint every delivery is refused on each of its attempts, and building those requests (a body as
+     * large as the event, two HMACs over it) was most of the work of an instance beside one: with 300 KB events
+     * and one hanging webhook of three, more than half of all requests built were never sent (MemoryBoundIT).
+     * A template that cannot render for this event is therefore found only when the endpoint admits an attempt.
      */
     CompletableFuture<AttemptResult> attempt(Delivery delivery, WebhookEntry entry) {
         Instant started = clock.instant();
@@ -107,35 +122,36 @@ public final class DeliveryProcessor {
                     new AttemptResult(delivery, null, failed, classifier.classify(failed), started));
         }
         Webhook webhook = (Webhook) entry;
+        // completed at once on this thread, or, after a wait for a slot, on the guards' hand-off pool (CPU work
+        // only): the request is built on whichever thread admits it, never on an HTTP event loop
+        return guards.admitWaiting(webhook.id(), webhook.url().toString())
+                .thenCompose(admission -> admitted(delivery, webhook, admission, started));
+    }
+
+    private CompletableFuture<AttemptResult> admitted(Delivery delivery, Webhook webhook,
+            EndpointGuards.Admission admission, Instant started) {
+        if (admission instanceof EndpointGuards.Admission.Refused refused) {
+            return unsent(delivery, refused.failure(), refused.reason(), started);
+        }
+        EndpointGuards.Pass pass = ((EndpointGuards.Admission.Admitted) admission).pass();
         DeliveryRequest request;
         try {
-            request = requests.build(delivery.event(), delivery.deliveryId(), webhook, delivery.attempt(), started);
+            request = requests.build(delivery.event(), delivery.deliveryId(), webhook, delivery.attempt(), clock.instant());
         } catch (TemplateRenderException e) {
+            pass.unused();
             return unsent(delivery, Exchange.Failure.TEMPLATE, "template error: " + e.getMessage(), started);
         } catch (RuntimeException e) {
+            pass.unused();
             // e.g. an unusable signing secret: a configuration problem no retry can fix
             return unsent(delivery, Exchange.Failure.INVALID_REQUEST, "request could not be built: " + e.getMessage(), started);
         }
-        // the body is held from here until its exchange ends, waiting for a slot included
+        // the body is held from here until its exchange ends
         long bodyBytes = request.body().length;
         work.reserve(bodyBytes);
-        return guards.admitWaiting(webhook.id(), webhook.url().toString())
-                .thenCompose(admission -> send(webhook.id(), delivery, request, admission, started))
-                .whenComplete((result, error) -> work.release(bodyBytes));
-    }
-
-    private CompletableFuture<AttemptResult> send(String webhookId, Delivery delivery, DeliveryRequest request,
-            EndpointGuards.Admission admission, Instant started) {
-        if (admission instanceof EndpointGuards.Admission.Refused refused) {
-            Exchange notSent = new Exchange.NoResponse(refused.failure(), refused.reason(), 0);
-            return CompletableFuture.completedFuture(
-                    new AttemptResult(delivery, request, notSent, classifier.classify(notSent), started));
-        }
-        EndpointGuards.Pass pass = ((EndpointGuards.Admission.Admitted) admission).pass();
-        return sender.send(webhookId, request, pass.givenUp()).thenApply(exchange -> {
+        return sender.send(webhook.id(), request, pass.givenUp()).thenApply(exchange -> {
             pass.done(exchange);
             return new AttemptResult(delivery, request, exchange, classifier.classify(exchange), started);
-        });
+        }).whenComplete((result, error) -> work.release(bodyBytes));
     }
 
     private CompletableFuture<AttemptResult> unsent(Delivery delivery, Exchange.Failure failure, String message,
@@ -155,14 +171,19 @@ public final class DeliveryProcessor {
      * after the source partition was revoked, nothing (the new owner attempts the delivery again).
      */
     CompletableFuture<Void> route(AttemptResult result, WebhookEntry webhook, String stage, PartitionLease lease) {
-        CompletableFuture<Void> routed = lease.produceIfHeld(() -> routeNow(result, webhook, stage));
+        return route(result, webhook, stage, lease, true);
+    }
+
+    private CompletableFuture<Void> route(AttemptResult result, WebhookEntry webhook, String stage, PartitionLease lease,
+            boolean logsEvent) {
+        CompletableFuture<Void> routed = lease.produceIfHeld(() -> routeNow(result, webhook, stage, logsEvent));
         if (routed.isCompletedExceptionally() && !lease.held()) {
             metrics.outcomeDropped("partition-revoked");
         }
         return routed;
     }
 
-    private CompletableFuture<Void> routeNow(AttemptResult result, WebhookEntry webhook, String stage) {
+    private CompletableFuture<Void> routeNow(AttemptResult result, WebhookEntry webhook, String stage, boolean logsEvent) {
         Delivery delivery = result.delivery();
         Verdict verdict = result.verdict();
         if (verdict instanceof Verdict.NotSent) {
@@ -181,18 +202,19 @@ public final class DeliveryProcessor {
             next = deadLetter(delivery, delivery.retry(), delivery.attempt(), verdict.reason(), result.httpStatus(),
                     verdict instanceof Verdict.Fatal ? "fatal" : "retries-exhausted");
         }
-        return CompletableFuture.allOf(publishAttempt(result, webhook, outcome, stage), next);
+        return CompletableFuture.allOf(publishAttempt(result, webhook, outcome, stage, logsEvent), next);
     }
 
     /** Publishes the attempt log only: for one-off pushes (API test deliveries) that are not retried. */
     CompletableFuture<Void> logOnly(AttemptResult result, WebhookEntry webhook, String stage) {
         String outcome = result.verdict() instanceof Verdict.Success ? "delivered" : "failed";
-        return publishAttempt(result, webhook, outcome, stage);
+        return publishAttempt(result, webhook, outcome, stage, true);
     }
 
-    private CompletableFuture<Void> publishAttempt(AttemptResult result, WebhookEntry webhook, String outcome, String stage) {
+    private CompletableFuture<Void> publishAttempt(AttemptResult result, WebhookEntry webhook, String outcome, String stage,
+            boolean logsEvent) {
         Delivery delivery = result.delivery();
-        AttemptLog entry = attemptLog(result, webhook, outcome, stage);
+        AttemptLog entry = attemptLog(result, webhook, outcome, stage, logsEvent);
         logAttempt(entry, delivery.attempt(), routine(result));
         metrics.attempt(outcome, stage, entry.durationMs());
         byte[] value = codec.encodeAttempt(entry);
@@ -292,7 +314,8 @@ public final class DeliveryProcessor {
                         PipelineHeaders.WEBHOOK_ID, delivery.webhookId()));
     }
 
-    private AttemptLog attemptLog(AttemptResult result, WebhookEntry webhook, String outcome, String stage) {
+    private AttemptLog attemptLog(AttemptResult result, WebhookEntry webhook, String outcome, String stage,
+            boolean logsEvent) {
         Delivery delivery = result.delivery();
         DeliveryRequest request = result.request();
         Exchange exchange = result.exchange();
@@ -319,7 +342,7 @@ public final class DeliveryProcessor {
                 success ? null : result.verdict().reason(),
                 stage,
                 result.startedAt(),
-                delivery.attempt() == 1 ? delivery.event().raw() : null);
+                logsEvent && delivery.attempt() == 1 ? delivery.event().raw() : null);
     }
 
     /** The URL as stored when the webhook could not be loaded: the attempt row still says where it would have gone. */

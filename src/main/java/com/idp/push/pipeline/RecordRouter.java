@@ -113,7 +113,8 @@ final class RecordRouter implements RecordHandler {
         Instant now = clock.instant();
         List<CompletableFuture<Void>> deliveries = new ArrayList<>(webhooks.size());
         for (WebhookEntry webhook : webhooks) {
-            deliveries.add(processor.process(Delivery.first(event, webhook.id(), now), webhook, "intake", lease));
+            boolean logsEvent = deliveries.isEmpty();
+            deliveries.add(processor.process(Delivery.first(event, webhook.id(), now), webhook, "intake", lease, logsEvent));
         }
         return new Dispatch.Started(CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new)), deliveries);
     }

@@ -207,6 +207,56 @@ class DeliveryPipelineIT extends IntegrationTest {
     }
 
     @Test
+    void aFannedOutEventTravelsInOneAttemptLogAndIsStoredForItsTask() {
+        String rule = unique("R");
+        String task = unique("T");
+        String path = "/" + unique("fan");
+        for (int i = 0; i < 3; i++) {
+            insertWebhook(unique("WH"), receiver.url(path), "s" + i, rule);
+        }
+
+        produce(topics.input(), task, event(task, rule));
+
+        List<JsonNode> logs = TopicReader.await(topics.attempts(), r -> task.equals(TopicReader.key(r)), 3, WAIT).stream()
+                .map(r -> json.readTree(r.value())).toList();
+        assertThat(logs).extracting(log -> log.get("outcome").asString()).containsOnly("delivered");
+        assertThat(logs).filteredOn(log -> log.hasNonNull("event")).as("attempt logs carrying the event").hasSize(1)
+                .allSatisfy(log -> assertThat(log.get("event").get("task_id").asString()).isEqualTo(task));
+        await("the task's event stored by the log sink").atMost(WAIT).untilAsserted(() -> assertThat(
+                jdbc.sql("select event from task_events where task_id = ?").param(task).query(String.class).optional())
+                .hasValueSatisfying(stored -> assertThat(json.readTree(stored).get("rule_id").asString()).isEqualTo(rule)));
+    }
+
+    @Test
+    void anAttemptTheOpenBreakerRefusesBuildsNoRequest() throws Exception {
+        String rule = unique("R");
+        String webhook = unique("WH");
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort(); // nothing listens there once closed: each attempt's connection is refused
+        }
+        insertWebhook(webhook, "http://127.0.0.1:" + closedPort + "/refused", "s1", rule);
+        List<String> tasks = IntStream.range(0, 30).mapToObj(i -> unique("T")).toList();
+
+        tasks.forEach(task -> produce(topics.input(), task, event(task, rule)));
+
+        List<JsonNode> logs = TopicReader.await(topics.attempts(),
+                r -> tasks.contains(TopicReader.key(r)) && "intake".equals(json.readTree(r.value()).get("stage").asString()),
+                tasks.size(), WAIT).stream().map(r -> json.readTree(r.value())).toList();
+        List<JsonNode> refused = logs.stream()
+                .filter(log -> log.get("error_message").asString().startsWith("circuit open")).toList();
+        assertThat(refused).as("first attempts refused once the breaker opened (after 20 refused connections)").isNotEmpty();
+        assertThat(refused).allSatisfy(log -> {
+            assertThat(log.get("request_headers").isEmpty()).as("headers of a request never built").isTrue();
+            assertThat(log.get("request_body").isNull()).as("body of a request never built").isTrue();
+            assertThat(log.hasNonNull("request_body_json")).isFalse();
+        });
+        assertThat(logs).filteredOn(log -> log.get("error_message").asString().startsWith("connection"))
+                .as("attempts that were sent").isNotEmpty()
+                .allSatisfy(log -> assertThat(log.get("request_headers").get("X-IDP-Delivery-Id")).isNotNull());
+    }
+
+    @Test
     void aHangingWebhookDoesNotDelayAnotherWebhooksDeliveries() {
         String hangingRule = unique("R");
         String fastRule = unique("R");
