@@ -2,6 +2,7 @@ package com.idp.push.pushlog;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,10 +65,14 @@ public class DeadLetterRequeuer {
             if (pending.isEmpty()) {
                 return List.of();
             }
+            // taken before the records go out: a replay that dies at once (its webhook disabled) is dead again before
+            // publish returns, and its dead letter, dead_at after this, must count as newer than the re-push
+            // (DeadLetterWriter keeps a requeued row requeued for a dead letter older than requeued_at)
+            Instant requeuedAt = clock.instant();
             publish(pending);
             List<Long> ids = pending.stream().map(Pending::id).toList();
             jdbc.sql("update dead_letters set status = 'requeued', requeued_at = :now where id in (:ids)")
-                    .param("now", Timestamp.from(clock.instant())).param("ids", ids).update();
+                    .param("now", Timestamp.from(requeuedAt)).param("ids", ids).update();
             return jdbc.sql("select * from dead_letters where id in (:ids) order by id")
                     .param("ids", ids).query(PushLogQueries::deadLetter).list();
         });
