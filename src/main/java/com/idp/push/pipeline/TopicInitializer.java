@@ -1,5 +1,6 @@
 package com.idp.push.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,10 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,7 @@ import com.idp.push.config.PushProperties;
 final class TopicInitializer {
 
     private static final Logger log = LoggerFactory.getLogger(TopicInitializer.class);
+    private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(30);
 
     private final Admin admin;
     private final PipelineTopics topics;
@@ -70,6 +74,36 @@ final class TopicInitializer {
                     throw e; // another instance creating it at the same time is fine; anything else is not
                 }
             }
+        }
+        awaitLeaders(newTopics.stream().map(NewTopic::name).toList());
+    }
+
+    /**
+     * Returns once the brokers' metadata shows every partition of the new topics with a leader. A topic's
+     * creation is acknowledged by the controller before the brokers have applied it; a pattern-subscribed
+     * consumer that fetches metadata in that moment does not see the topic, and looks again only after
+     * metadata.max.age.ms (30 s): the delay topics would sit unconsumed for that long after a first start.
+     */
+    private void awaitLeaders(List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + VISIBLE_WITHIN.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> described =
+                        admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                if (described.values().stream().flatMap(topic -> topic.partitions().stream())
+                        .allMatch(partition -> partition.leader() != null)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + names + " created but without partition leaders after "
+                        + VISIBLE_WITHIN.toSeconds() + " s");
+            }
+            Thread.sleep(50);
         }
     }
 }
