@@ -167,6 +167,30 @@ class EndpointGuardsTest {
     }
 
     @Test
+    void anEndpointThatFreesSlotsQuicklyHasMoreWaitersThanSlots() throws Exception {
+        EndpointGuards waiting = new EndpointGuards(
+                new EndpointGuards.Settings(2, Duration.ofMinutes(1), 10, 4, 50, Duration.ofMinutes(1), 1), meters);
+        for (int i = 0; i < 5; i++) { // ten attempts answered within this slot wait
+            pass(waiting.admitWaiting("WH_A", URL).get(1, TimeUnit.SECONDS)).done(ok());
+            pass(waiting.admitWaiting("WH_A", URL).get(1, TimeUnit.SECONDS)).done(ok());
+        }
+        EndpointGuards.Pass first = pass(waiting.admitWaiting("WH_A", URL).get(1, TimeUnit.SECONDS));
+        pass(waiting.admitWaiting("WH_A", URL).get(1, TimeUnit.SECONDS));
+        java.util.List<CompletableFuture<EndpointGuards.Admission>> waiters = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            waiters.add(waiting.admitWaiting("WH_A", URL));
+        }
+        CompletableFuture<EndpointGuards.Admission> eleventh = waiting.admitWaiting("WH_A", URL);
+
+        assertThat(waiters).as("ten wait, five times the slots: the endpoint freed ten in the last wait")
+                .allMatch(waiter -> !waiter.isDone());
+        assertThat(eleventh).as("beyond what it freed lately: refused at once").isCompletedWithValueMatching(
+                a -> a instanceof EndpointGuards.Admission.Refused r && r.failure() == Exchange.Failure.ENDPOINT_BUSY);
+        first.done(ok());
+        pass(waiters.get(0).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aWaitThatRunsOutIsRefusedAndHoldsNoSlot() throws Exception {
         EndpointGuards waiting = new EndpointGuards(
                 new EndpointGuards.Settings(1, Duration.ofMillis(50), 10, 4, 50, Duration.ofMinutes(1), 1), meters);
