@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import tools.jackson.core.JacksonException;
@@ -50,18 +51,22 @@ public final class TaskEventParser {
         } catch (JacksonException e) {
             return new ParsedEvent.Invalid("invalid-json", "record value is not valid JSON: " + e.getOriginalMessage());
         }
-        return parse(root);
+        return parse(root, withoutByteOrderMark(value));
     }
 
     /** Validates an already parsed event, e.g. the one carried inside a retry or DLQ record. */
     public ParsedEvent parse(JsonNode root) {
+        return parse(root, null);
+    }
+
+    private ParsedEvent parse(JsonNode root, byte[] json) {
         if (root == null || !root.isObject()) {
             return new ParsedEvent.Invalid("invalid-json", "event must be a JSON object");
         }
-        return validate((ObjectNode) root);
+        return validate((ObjectNode) root, json);
     }
 
-    private ParsedEvent validate(ObjectNode root) {
+    private ParsedEvent validate(ObjectNode root, byte[] json) {
         List<String> problems = new ArrayList<>();
         String taskId = requiredString(root, "task_id", problems);
         String ruleId = requiredString(root, "rule_id", problems);
@@ -79,7 +84,7 @@ public final class TaskEventParser {
             eventId = completedAt == null ? taskId : taskId + ":" + completedAt;
         }
         return new ParsedEvent.Valid(
-                new TaskEvent(taskId, ruleId, result, fileUrl, meta, eventId, completedAt, webhookIds, root));
+                new TaskEvent(taskId, ruleId, result, fileUrl, meta, eventId, completedAt, webhookIds, root, json));
     }
 
     private static String requiredString(ObjectNode root, String field, List<String> problems) {
@@ -147,7 +152,17 @@ public final class TaskEventParser {
         return values;
     }
 
+    /** Jackson skips a leading byte order mark; a copy of the bytes inside another JSON document must not have one. */
+    private static byte[] withoutByteOrderMark(byte[] value) {
+        boolean mark = value.length >= 3 && (value[0] & 0xff) == 0xef && (value[1] & 0xff) == 0xbb
+                && (value[2] & 0xff) == 0xbf;
+        return mark ? Arrays.copyOfRange(value, 3, value.length) : value;
+    }
+
     private static boolean isUtf8(byte[] value) {
+        if (isAscii(value)) {
+            return true; // most events: no need to decode them into a buffer only to throw it away
+        }
         try {
             StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -157,5 +172,14 @@ public final class TaskEventParser {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    private static boolean isAscii(byte[] value) {
+        for (byte b : value) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

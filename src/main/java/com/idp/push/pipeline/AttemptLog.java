@@ -3,7 +3,7 @@ package com.idp.push.pipeline;
 import java.time.Instant;
 import java.util.Map;
 
-import tools.jackson.databind.node.ObjectNode;
+import com.idp.push.event.TaskEvent;
 
 /**
  * One attempt as published to the attempt-log topic: a {@code push_logs} row (SPEC §5) in waiting.
@@ -37,7 +37,7 @@ public record AttemptLog(
         String errorMessage,
         String stage,
         Instant createdAt,
-        ObjectNode event) {
+        TaskEvent event) {
 
     /**
      * This attempt without its bodies and event, and an error message that says so: what is left to log when

@@ -1,5 +1,7 @@
 package com.idp.push.pipeline;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -14,6 +16,10 @@ public final class DeliveryMetrics {
     // built once: attempt() runs for every delivery, and a builder per call re-describes the meter each time
     private final Meter.MeterProvider<Counter> attempts;
     private final Meter.MeterProvider<Timer> attemptDuration;
+    // and each meter looked up once: a provider still builds and sorts tags and finds the meter in the
+    // registry on every call (2 % of the service's CPU in benchmark S1); outcomes and stages are few
+    private final Map<String, Counter> attemptCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> attemptTimers = new ConcurrentHashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -26,8 +32,10 @@ public final class DeliveryMetrics {
 
     /** @param outcome delivered, retrying or dead */
     void attempt(String outcome, String stage, long durationMs) {
-        attempts.withTags("outcome", outcome, "stage", stage).increment();
-        attemptDuration.withTags("outcome", outcome).record(durationMs, TimeUnit.MILLISECONDS);
+        attemptCounters.computeIfAbsent(outcome + '\n' + stage,
+                key -> attempts.withTags("outcome", outcome, "stage", stage)).increment();
+        attemptTimers.computeIfAbsent(outcome, key -> attemptDuration.withTags("outcome", outcome))
+                .record(durationMs, TimeUnit.MILLISECONDS);
     }
 
     /** A delivery not attempted now (e.g. its endpoint's bulkhead was full) and put back in a delay topic. */

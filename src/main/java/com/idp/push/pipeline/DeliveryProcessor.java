@@ -342,7 +342,7 @@ public final class DeliveryProcessor {
                 success ? null : result.verdict().reason(),
                 stage,
                 result.startedAt(),
-                logsEvent && delivery.attempt() == 1 ? delivery.event().raw() : null);
+                logsEvent && delivery.attempt() == 1 ? delivery.event() : null);
     }
 
     /** The URL as stored when the webhook could not be loaded: the attempt row still says where it would have gone. */

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import com.idp.push.delivery.CappedBody;
+import com.idp.push.event.TaskEvent;
 import com.idp.push.event.TaskEventParser;
 
 import tools.jackson.databind.JsonNode;
@@ -77,7 +79,8 @@ class AttemptLogBoundsTest {
     private static AttemptLog attempt(String requestBody, boolean truncated, String error) {
         return new AttemptLog("D1:1", "T1", "WH_1", "D1", 0, 500, "https://example.test/", Map.of("X-IDP-Attempt", "1"),
                 requestBody, truncated, Map.of(), "oops", 12, false, "retrying", error, "intake", Instant.EPOCH,
-                JSON.createObjectNode().put("task_id", "T1"));
+                new TaskEvent("T1", "R1", JSON.createObjectNode(), null, null, "T1", null, List.of(),
+                        JSON.createObjectNode().put("task_id", "T1")));
     }
 
     private static byte[] bytes(String text) {

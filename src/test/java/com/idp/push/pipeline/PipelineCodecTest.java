@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,7 @@ import com.idp.push.event.ParsedEvent;
 import com.idp.push.event.TaskEvent;
 import com.idp.push.event.TaskEventParser;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The identity of attempts through the codec: chains survive the delay topics, old records still decode. */
@@ -20,6 +22,33 @@ class PipelineCodecTest {
     private static final String EVENT = """
             {"task_id":"T1","rule_id":"R1","result_json":{},"completed_at":"2025-12-14T10:00:00Z"}""";
     private final PipelineCodec codec = new PipelineCodec(JSON, new TaskEventParser());
+
+    @Test
+    void aFirstAttemptsLogCarriesTheEventAsReceivedInsideValidJson() {
+        String received = "\uFEFF {\"task_id\":\"T1\",\n \"rule_id\":\"R1\", \"result_json\":{\"n\":[1, 2]},"
+                + " \"note\":\"caf\u00e9\"}\n";
+        TaskEvent event = ((ParsedEvent.Valid) new TaskEventParser().parse(received.getBytes(StandardCharsets.UTF_8)))
+                .event();
+        AttemptLog attempt = new AttemptLog("D1:1", "T1", "WH_1", "D1", 0, 200, "https://example.test/", Map.of(),
+                "{}", false, Map.of(), "", 3, true, "delivered", null, "intake", Instant.EPOCH, event);
+
+        String encoded = new String(codec.encodeAttempt(attempt), StandardCharsets.UTF_8);
+
+        assertThat(encoded).contains("\"event\": {\"task_id\":\"T1\",\n \"rule_id\"").doesNotContain("\uFEFF");
+        JsonNode node = JSON.readTree(encoded);
+        assertThat(node.get("event")).isEqualTo(event.raw());
+        assertThat(node.get("created_at").asString()).isEqualTo("1970-01-01T00:00:00Z");
+    }
+
+    @Test
+    void anEventReadFromInsideAnotherRecordIsWrittenFromItsTree() {
+        Delivery retried = ok(codec.decodeDelivery(codec.encodeDelivery(Delivery.first(event(), "WH_1", Instant.EPOCH))));
+        AttemptLog attempt = new AttemptLog("D1:2", "T1", "WH_1", "D1", 1, 200, "https://example.test/", Map.of(),
+                "{}", false, Map.of(), "", 3, true, "delivered", null, "intake", Instant.EPOCH, retried.event());
+
+        assertThat(retried.event().json()).isNull();
+        assertThat(JSON.readTree(codec.encodeAttempt(attempt)).get("event")).isEqualTo(JSON.readTree(EVENT));
+    }
 
     @Test
     void theEventsOwnChainKeepsTheAttemptIdOfEarlierVersions() {
